@@ -1,0 +1,1 @@
+//! A realistic demo firm, generated deterministically from a seed.
