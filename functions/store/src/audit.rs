@@ -1,0 +1,198 @@
+//! The audit log: a hash chain of records, appended in the same transaction as the change.
+//!
+//! Record n stores the hash of record n-1; a head item holds the latest sequence number and
+//! hash, and every append replaces it under the condition that it is still at the version the
+//! writer read. Two concurrent writers therefore cannot both append record n: one fails its
+//! condition, re-reads the head and appends n+1, so the chain never forks or skips.
+
+use crate::{Condition, Item, Store, StoreError, Write, keys, query_all};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The hash that precedes the first record.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Who did what, to what, when, why, and the chain links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    /// Position in the chain, from 1.
+    pub seq: u64,
+    /// When, as RFC 3339.
+    pub at: String,
+    /// Who: a person id, or `system`.
+    pub actor: String,
+    /// The actor's role when acting.
+    pub role: String,
+    /// What happened, e.g. `firm.seeded`.
+    pub action: String,
+    /// What it happened to, e.g. `plan/wm-adviser`.
+    pub entity: String,
+    /// Hash of the state before, if there was one.
+    pub before_hash: Option<String>,
+    /// Hash of the state after, if there is one.
+    pub after_hash: Option<String>,
+    /// Why, in the actor's words.
+    pub reason: String,
+    /// Hash of the previous record.
+    pub prev_hash: String,
+    /// SHA-256 over this record's fields and `prev_hash`.
+    pub hash: String,
+}
+
+/// What an append records; the chain fields are filled in by [`append_with`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// When, as RFC 3339.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// Their role.
+    pub role: String,
+    /// What happened.
+    pub action: String,
+    /// To what.
+    pub entity: String,
+    /// Hash of the state before.
+    pub before_hash: Option<String>,
+    /// Hash of the state after.
+    pub after_hash: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Head {
+    seq: u64,
+    hash: String,
+}
+
+/// SHA-256 of a JSON value's canonical text, to record states by hash.
+pub fn hash_json(value: &serde_json::Value) -> String {
+    hex::encode(Sha256::digest(value.to_string().as_bytes()))
+}
+
+fn record_hash(r: &AuditRecord) -> String {
+    let mut h = Sha256::new();
+    for field in [
+        r.seq.to_string().as_str(),
+        &r.at,
+        &r.actor,
+        &r.role,
+        &r.action,
+        &r.entity,
+        r.before_hash.as_deref().unwrap_or(""),
+        r.after_hash.as_deref().unwrap_or(""),
+        &r.reason,
+        &r.prev_hash,
+    ] {
+        // Length-prefixing keeps field boundaries unambiguous.
+        h.update((field.len() as u64).to_be_bytes());
+        h.update(field.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// Applies `writes` and appends one audit record in the same transaction, retrying when
+/// another writer appended first. Returns the record written.
+pub async fn append_with(store: &dyn Store, writes: Vec<Write>, entry: AuditEntry) -> Result<AuditRecord, StoreError> {
+    loop {
+        let head_item = store.get(keys::AUDIT, keys::AUDIT_HEAD).await?;
+        let (head, head_version) = match &head_item {
+            Some(item) => (item.decode::<Head>()?, Some(item.version)),
+            None => (Head { seq: 0, hash: GENESIS.to_string() }, None),
+        };
+        let mut record = AuditRecord {
+            seq: head.seq + 1,
+            at: entry.at.clone(),
+            actor: entry.actor.clone(),
+            role: entry.role.clone(),
+            action: entry.action.clone(),
+            entity: entry.entity.clone(),
+            before_hash: entry.before_hash.clone(),
+            after_hash: entry.after_hash.clone(),
+            reason: entry.reason.clone(),
+            prev_hash: head.hash.clone(),
+            hash: String::new(),
+        };
+        record.hash = record_hash(&record);
+        let new_head = Head { seq: record.seq, hash: record.hash.clone() };
+        let mut head_put = Item::new(keys::AUDIT, keys::AUDIT_HEAD, &new_head)?;
+        head_put.version = head_version.map_or(1, |v| v + 1);
+        let mut all = writes.clone();
+        all.push(Write::Put {
+            item: Item::new(keys::AUDIT, keys::audit_seq(record.seq), &record)?,
+            condition: Condition::NotExists,
+        });
+        all.push(Write::Put {
+            item: head_put,
+            condition: head_version.map_or(Condition::NotExists, Condition::VersionIs),
+        });
+        match store.transact(all).await {
+            Ok(()) => return Ok(record),
+            Err(StoreError::ConditionFailed { pk, sk }) if pk == keys::AUDIT => {
+                let _ = sk; // Someone else appended first: read the new head and try again.
+                tokio::task::yield_now().await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The outcome of re-computing the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    /// Records checked.
+    pub records: u64,
+    /// Whether every link and hash holds.
+    pub ok: bool,
+    /// The first record whose link or hash is wrong, and why.
+    pub first_broken: Option<BrokenLink>,
+}
+
+/// Where and how the chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokenLink {
+    /// The sequence number expected at this position.
+    pub seq: u64,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// Checks a list of records read in chain order: sequence, links, hashes and the head.
+pub fn verify_records(records: &[AuditRecord], head: Option<(u64, &str)>) -> Verification {
+    let mut prev = GENESIS.to_string();
+    let broken = |seq: u64, reason: String| Verification {
+        records: records.len() as u64,
+        ok: false,
+        first_broken: Some(BrokenLink { seq, reason }),
+    };
+    for (i, r) in records.iter().enumerate() {
+        let expected = i as u64 + 1;
+        if r.seq != expected {
+            return broken(expected, format!("expected record {expected}, found record {}", r.seq));
+        }
+        if r.prev_hash != prev {
+            return broken(expected, "link to the previous record does not match".into());
+        }
+        if record_hash(r) != r.hash {
+            return broken(expected, "record content does not match its hash".into());
+        }
+        prev = r.hash.clone();
+    }
+    let last = records.len() as u64;
+    match head {
+        Some((seq, hash)) if seq != last || hash != prev => {
+            broken(last + 1, format!("head says {seq} records, chain has {last}"))
+        }
+        None if last > 0 => broken(last, "head record is missing".into()),
+        _ => Verification { records: last, ok: true, first_broken: None },
+    }
+}
+
+/// Reads the whole chain from the store and verifies it.
+pub async fn verify(store: &dyn Store) -> Result<Verification, StoreError> {
+    let items = query_all(store, keys::AUDIT, keys::AUDIT_SEQ_PREFIX).await?;
+    let records = items.iter().map(|i| i.decode::<AuditRecord>()).collect::<Result<Vec<_>, _>>()?;
+    let head = store.get(keys::AUDIT, keys::AUDIT_HEAD).await?.map(|i| i.decode::<Head>()).transpose()?;
+    Ok(verify_records(&records, head.as_ref().map(|h| (h.seq, h.hash.as_str()))))
+}

@@ -1,0 +1,127 @@
+//! The behaviour every [`Store`] must have. Each backend's tests call [`run_all`] on a fresh,
+//! empty store, so the embedded and DynamoDB stores are held to the same contract.
+
+use crate::audit::{AuditEntry, append_with, verify};
+use crate::{Condition, Item, Store, StoreError, Write, query_all};
+use serde_json::json;
+
+fn item(pk: &str, sk: &str, n: i64) -> Item {
+    Item { pk: pk.into(), sk: sk.into(), version: 1, data: json!({ "n": n }) }
+}
+
+fn put(i: Item, condition: Condition) -> Write {
+    Write::Put { item: i, condition }
+}
+
+/// Runs every check; panics with a message naming the failed property.
+pub async fn run_all(store: &dyn Store) {
+    get_missing_is_none(store).await;
+    put_then_get_round_trips(store).await;
+    conditions_guard_writes(store).await;
+    failed_transactions_change_nothing(store).await;
+    queries_page_in_sort_order(store).await;
+    transaction_limits_are_enforced(store).await;
+    audit_appends_form_a_chain(store).await;
+}
+
+async fn get_missing_is_none(store: &dyn Store) {
+    assert!(store.get("C#missing", "x").await.unwrap().is_none(), "a missing item reads as None");
+}
+
+async fn put_then_get_round_trips(store: &dyn Store) {
+    store.transact(vec![put(item("C#rt", "a", 1), Condition::None)]).await.unwrap();
+    assert_eq!(store.get("C#rt", "a").await.unwrap(), Some(item("C#rt", "a", 1)), "put then get");
+}
+
+async fn conditions_guard_writes(store: &dyn Store) {
+    store.transact(vec![put(item("C#cond", "a", 1), Condition::NotExists)]).await.unwrap();
+    let again = store.transact(vec![put(item("C#cond", "a", 2), Condition::NotExists)]).await;
+    assert!(matches!(again, Err(StoreError::ConditionFailed { .. })), "NotExists fails on an existing item");
+    let mut v2 = item("C#cond", "a", 2);
+    v2.version = 2;
+    store.transact(vec![put(v2.clone(), Condition::VersionIs(1))]).await.unwrap();
+    let stale = store.transact(vec![put(item("C#cond", "a", 3), Condition::VersionIs(1))]).await;
+    assert!(matches!(stale, Err(StoreError::ConditionFailed { .. })), "VersionIs fails on a stale version");
+    assert_eq!(store.get("C#cond", "a").await.unwrap(), Some(v2), "the stale write changed nothing");
+    let gone = store
+        .transact(vec![Write::Delete { pk: "C#cond".into(), sk: "a".into(), condition: Condition::VersionIs(2) }])
+        .await;
+    assert!(gone.is_ok(), "conditional delete at the right version");
+    assert!(store.get("C#cond", "a").await.unwrap().is_none(), "deleted");
+}
+
+async fn failed_transactions_change_nothing(store: &dyn Store) {
+    store.transact(vec![put(item("C#atomic", "exists", 0), Condition::None)]).await.unwrap();
+    let result = store
+        .transact(vec![
+            put(item("C#atomic", "new-1", 1), Condition::None),
+            put(item("C#atomic", "new-2", 2), Condition::NotExists),
+            put(item("C#atomic", "exists", 9), Condition::NotExists),
+        ])
+        .await;
+    assert!(matches!(result, Err(StoreError::ConditionFailed { .. })), "the last condition fails");
+    assert!(store.get("C#atomic", "new-1").await.unwrap().is_none(), "no write of a failed transaction applies");
+    assert!(store.get("C#atomic", "new-2").await.unwrap().is_none(), "no write of a failed transaction applies");
+    let dup = store
+        .transact(vec![put(item("C#atomic", "d", 1), Condition::None), put(item("C#atomic", "d", 2), Condition::None)])
+        .await;
+    assert!(matches!(dup, Err(StoreError::DuplicateKey { .. })), "one key twice is refused");
+}
+
+async fn queries_page_in_sort_order(store: &dyn Store) {
+    let items: Vec<Item> = (0..25).rev().map(|i| item("C#q", &format!("2026-01-{:02}#x", i + 1), i)).collect();
+    store.put_many(items).await.unwrap();
+    store.put_many(vec![item("C#q", "2026-02-01#x", 99), item("C#q2", "2026-01-01#x", 0)]).await.unwrap();
+    let first = store.query("C#q", "2026-01", 10, None).await.unwrap();
+    assert_eq!(first.items.len(), 10, "page size");
+    assert_eq!(first.items[0].sk, "2026-01-01#x", "sort-key order");
+    let second = store.query("C#q", "2026-01", 10, first.next.as_deref()).await.unwrap();
+    assert_eq!(second.items[0].sk, "2026-01-11#x", "second page continues after the first");
+    let all = query_all(store, "C#q", "2026-01").await.unwrap();
+    assert_eq!(all.len(), 25, "prefix selects only January, other partitions excluded");
+    assert!(all.windows(2).all(|w| w[0].sk < w[1].sk), "ascending");
+    let last = store.query("C#q", "2026-01", 25, None).await.unwrap();
+    assert!(last.next.is_none(), "no next page when everything fitted");
+}
+
+async fn transaction_limits_are_enforced(store: &dyn Store) {
+    let writes: Vec<Write> = (0..101).map(|i| put(item("C#big", &i.to_string(), i), Condition::None)).collect();
+    assert!(matches!(store.transact(writes).await, Err(StoreError::TooManyWrites(101))), "over 100 writes refused");
+}
+
+async fn audit_appends_form_a_chain(store: &dyn Store) {
+    for n in 0..3 {
+        let change = put(item("C#audited", &n.to_string(), n), Condition::NotExists);
+        let entry = AuditEntry {
+            at: format!("2026-11-20T10:00:0{n}Z"),
+            actor: "P0001".into(),
+            role: "admin".into(),
+            action: "test.write".into(),
+            entity: format!("test/{n}"),
+            before_hash: None,
+            after_hash: None,
+            reason: "conformance".into(),
+        };
+        let record = append_with(store, vec![change], entry).await.unwrap();
+        assert_eq!(record.seq, n as u64 + 1, "sequence increments");
+    }
+    let check = verify(store).await.unwrap();
+    assert!(check.ok && check.records == 3, "chain verifies: {check:?}");
+    let failing = append_with(
+        store,
+        vec![put(item("C#audited", "0", 0), Condition::NotExists)],
+        AuditEntry {
+            at: "2026-11-20T10:00:09Z".into(),
+            actor: "P0001".into(),
+            role: "admin".into(),
+            action: "test.write".into(),
+            entity: "test/dup".into(),
+            before_hash: None,
+            after_hash: None,
+            reason: "must fail".into(),
+        },
+    )
+    .await;
+    assert!(failing.is_err(), "a failed change is not audited");
+    assert_eq!(verify(store).await.unwrap().records, 3, "and leaves no audit record");
+}

@@ -1,0 +1,85 @@
+//! The single-table key design, in one place. Each record type lives in a partition chosen
+//! for the query that reads it; the sort key orders it within. See docs/store.md.
+
+/// Partition of the audit chain.
+pub const AUDIT: &str = "AUDIT";
+/// Sort key of the chain head (latest sequence and hash).
+pub const AUDIT_HEAD: &str = "HEAD";
+/// Sort-key prefix of audit records.
+pub const AUDIT_SEQ_PREFIX: &str = "SEQ#";
+/// Partition of firm-wide singletons.
+pub const FIRM: &str = "FIRM";
+/// Sort key of the firm settings; its presence means the firm is fully loaded.
+pub const FIRM_SETTINGS: &str = "SETTINGS";
+/// Partition of all people, sorted by id.
+pub const PEOPLE: &str = "PERSON";
+/// Partition of all teams, sorted by id.
+pub const TEAMS: &str = "TEAM";
+/// Partition of all plan versions.
+pub const PLANS: &str = "PLAN";
+
+/// Sort key of audit record `seq`, zero-padded so sort order is chain order.
+pub fn audit_seq(seq: u64) -> String {
+    format!("{AUDIT_SEQ_PREFIX}{seq:012}")
+}
+
+/// Sort key of a plan version.
+pub fn plan_version(plan_id: &str, version: u32) -> String {
+    format!("{plan_id}#v{version:04}")
+}
+
+/// Partition of a person's plan assignments, sorted by start date.
+pub fn assignments(person_id: &str) -> String {
+    format!("ASSIGN#{person_id}")
+}
+
+/// Partition of a person's quotas, sorted by plan-year start.
+pub fn quotas(person_id: &str) -> String {
+    format!("QUOTA#{person_id}")
+}
+
+/// Partition of the transactions a person is a party to, sorted by date then id.
+/// A transaction with several parties is stored once under each of them.
+pub fn transactions(person_id: &str) -> String {
+    format!("TXN#{person_id}")
+}
+
+/// Sort key of a dated record: date first so prefixes select periods.
+pub fn dated(date: chrono::NaiveDate, id: &str) -> String {
+    format!("{date}#{id}")
+}
+
+/// Partition of the clients a person owns.
+pub fn clients(owner_id: &str) -> String {
+    format!("CLIENT#{owner_id}")
+}
+
+/// Partition of a client's month-end AUM.
+pub fn aum(client_id: &str) -> String {
+    format!("AUM#{client_id}")
+}
+
+/// Partition of a client's flows.
+pub fn flows(client_id: &str) -> String {
+    format!("FLOW#{client_id}")
+}
+
+/// Partition of the opportunities a person owns.
+pub fn opportunities(owner_id: &str) -> String {
+    format!("OPP#{owner_id}")
+}
+
+/// Partition of one opportunity's history.
+pub fn opportunity_history(opportunity_id: &str) -> String {
+    format!("OPPHIST#{opportunity_id}")
+}
+
+/// Partition of a person's activities.
+pub fn activities(person_id: &str) -> String {
+    format!("ACT#{person_id}")
+}
+
+/// Partition of a person's compliance events.
+pub fn conduct(person_id: &str) -> String {
+    format!("CONDUCT#{person_id}")
+}
