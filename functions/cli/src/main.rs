@@ -1,1 +1,93 @@
-fn main() {}
+//! `plumbline`: the one local entry point. Thin: parses arguments and calls library code.
+
+mod serve;
+
+/// Seed of the demo firm when none is given.
+pub const DEFAULT_SEED: u64 = 7;
+/// The demo firm's "today" when none is given; fixed so the same seed gives the same files.
+pub const DEFAULT_AS_OF: &str = "2026-11-20";
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "plumbline", version, about = "Plumbline sales performance management")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the API and the app in one local process on the embedded store.
+    Serve(serve::ServeArgs),
+    /// Run a plan over CSV files and write monthly payouts (see `plumbline_cli::calc`).
+    Calc {
+        /// The plan document (JSON).
+        #[arg(long)]
+        plan: PathBuf,
+        /// Folder holding transactions.csv and quotas.csv.
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write payee,month,payout rows.
+        #[arg(long)]
+        out: PathBuf,
+        /// Plan year (its first calendar year), needed when the data spans several.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Write the demo firm as CSV and JSON files.
+    DemoData {
+        /// Seed: the same seed always gives identical files.
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
+        /// The firm's "today"; history runs two years back from it.
+        #[arg(long, default_value = DEFAULT_AS_OF)]
+        as_of: chrono::NaiveDate,
+        /// Folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Calc { plan, data, out, year, threads } => {
+            let started = std::time::Instant::now();
+            let summary = plumbline_cli::calc::run(&plumbline_cli::calc::CalcOptions {
+                plan,
+                data,
+                out: out.clone(),
+                year,
+                threads,
+            })?;
+            eprintln!(
+                "calc: {} transactions, {} payout rows to {} in {:.3}s",
+                summary.transactions,
+                summary.rows,
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::DemoData { seed, as_of, out } => {
+            let (firm, planted) = plumbline_demo::generate(&plumbline_demo::DemoOptions { seed, as_of });
+            let files = plumbline_demo::to_files(&firm, &planted)?;
+            for (name, bytes) in &files {
+                let path = out.join(name);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+                }
+                std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+            }
+            println!("wrote {} files for seed {seed} to {}", files.len(), out.display());
+            Ok(())
+        }
+    }
+}

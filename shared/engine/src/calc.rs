@@ -108,8 +108,7 @@ pub fn statement_for_period(plan: &Plan, inputs: &PayeeInputs, period: &Period) 
         let now = earnings(component, ytd, quota);
         let earned_to_date = plan.rounding.round(now.total, digits);
         let paid_before = plan.rounding.round(earnings(component, before, quota).total, digits);
-        let period_credits: Vec<Credit> =
-            counted.iter().filter(|c| c.0 >= period.start).map(|c| c.3.clone()).collect();
+        let period_credits: Vec<Credit> = counted.iter().filter(|c| c.0 >= period.start).map(|c| c.3.clone()).collect();
         let mut line = StatementLine {
             component_id: component.id().to_string(),
             component_name: component.name().to_string(),
@@ -148,6 +147,11 @@ pub fn statement_for_period(plan: &Plan, inputs: &PayeeInputs, period: &Period) 
 fn counts(measure: &Measure, kind: TxnKind, product: Option<&str>) -> bool {
     measure.kinds.contains(&kind)
         && measure.products.as_ref().is_none_or(|ps| product.is_some_and(|p| ps.iter().any(|x| x == p)))
+}
+
+/// Unrounded year-to-date earnings of a component on a measured amount (cap applied).
+pub fn component_earnings(component: &Component, measured: Decimal, quota: Option<Decimal>) -> Decimal {
+    earnings(component, measured, quota).total
 }
 
 struct Earnings {
@@ -347,7 +351,11 @@ mod tests {
         assert_eq!(line.paid_before, dec!(8.00));
         assert_eq!(feb.total, dec!(10.00));
         assert_eq!(line.credits.len(), 1);
-        assert!(line.explanation.contains("$200.00 in the band $500.00–$1,000.00 pays 4%: $8.00"), "{}", line.explanation);
+        assert!(
+            line.explanation.contains("$200.00 in the band $500.00–$1,000.00 pays 4%: $8.00"),
+            "{}",
+            line.explanation
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! The same crate runs natively (API, CLI, batch) and in the browser (what-if), so a
 //! statement computed in either place agrees to the cent.
 
+pub mod batch;
 pub mod calc;
 pub mod credit;
 pub mod format;

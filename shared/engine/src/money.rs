@@ -69,37 +69,50 @@ impl RoundingRule {
 ///
 /// Rule (largest remainder on the magnitude): each part first gets its exact share truncated
 /// toward zero; the minor units left over go one each to the parts with the largest truncated
-/// remainders, ties to the earlier part. For two parties this equals rounding the first share
-/// half away from zero and giving the second the remainder. Weights need not sum to one; they
-/// are rescaled. Returns all zeros when the weights sum to zero.
+/// remainders; on equal remainders the larger weight first, then the earlier part. So the
+/// result does not depend on the order parties are listed in (unless their weights are equal),
+/// and for two parties it equals rounding the larger share half away from zero and giving the
+/// other the remainder. Weights need not sum to one; they
+/// are rescaled. An amount finer than `digits` is split in its own finer unit, so the parts
+/// still sum to it. Returns all zeros when the weights sum to zero.
 pub fn allocate(amount: Decimal, weights: &[Decimal], digits: u32) -> Vec<Decimal> {
-    let total_weight: Decimal = weights.iter().copied().sum();
-    if weights.is_empty() || total_weight.is_zero() {
-        return vec![Decimal::ZERO; weights.len()];
+    let digits = digits.max(amount.scale());
+    let minor = amount.mantissa() * 10i128.pow(digits - amount.scale());
+    let weights = integer_weights(weights);
+    allocate_minor(minor, &weights).into_iter().map(|p| Decimal::from_i128_with_scale(p, digits)).collect()
+}
+
+/// Decimal weights as integers on one common scale (0.7 and 0.3 become 7 and 3); negative
+/// weights count as zero.
+pub fn integer_weights(weights: &[Decimal]) -> Vec<i128> {
+    let scale = weights.iter().map(|w| w.scale()).max().unwrap_or(0);
+    weights.iter().map(|w| (w.mantissa() * 10i128.pow(scale - w.scale())).max(0)).collect()
+}
+
+/// [`allocate`] on integer minor units: the one implementation of the split rule.
+pub fn allocate_minor(amount: i128, weights: &[i128]) -> Vec<i128> {
+    let total: i128 = weights.iter().sum();
+    if weights.is_empty() || total == 0 {
+        return vec![0; weights.len()];
     }
-    let negative = amount.is_sign_negative();
     let magnitude = amount.abs();
-    let unit = Decimal::new(1, digits);
-    let mut parts = Vec::with_capacity(weights.len());
-    let mut remainders = Vec::with_capacity(weights.len());
+    let mut parts: Vec<i128> = Vec::with_capacity(weights.len());
+    let mut remainders: Vec<i128> = Vec::with_capacity(weights.len());
     for w in weights {
-        let exact = magnitude * *w / total_weight;
-        let truncated = exact.trunc_with_scale(digits);
-        parts.push(truncated);
-        remainders.push(exact - truncated);
+        let exact = magnitude * w;
+        parts.push(exact / total);
+        remainders.push(exact % total);
     }
-    let allocated: Decimal = parts.iter().copied().sum();
-    let mut left = ((magnitude - allocated) / unit).round();
-    let mut order: Vec<usize> = (0..weights.len()).collect();
-    // Stable sort keeps the earlier part first among equal remainders.
-    order.sort_by(|a, b| remainders[*b].cmp(&remainders[*a]));
-    let mut i = 0;
-    while left > Decimal::ZERO {
-        parts[order[i % order.len()]] += unit;
-        left -= Decimal::ONE;
-        i += 1;
+    let left = magnitude - parts.iter().sum::<i128>();
+    if left > 0 {
+        let mut order: Vec<usize> = (0..weights.len()).collect();
+        // Stable sort keeps the earlier part first among equal remainders and weights.
+        order.sort_by(|a, b| remainders[*b].cmp(&remainders[*a]).then(weights[*b].cmp(&weights[*a])));
+        for i in order.into_iter().take(left as usize) {
+            parts[i] += 1;
+        }
     }
-    if negative {
+    if amount < 0 {
         parts.iter_mut().for_each(|p| *p = -*p);
     }
     parts
@@ -112,10 +125,20 @@ mod tests {
     use rust_decimal_macros::dec;
 
     #[test]
+    fn the_larger_share_wins_a_tie_whatever_the_order() {
+        assert_eq!(allocate(dec!(0.05), &[dec!(0.3), dec!(0.7)], 2), vec![dec!(0.01), dec!(0.04)]);
+    }
+
+    #[test]
     fn seventy_thirty_rounds_owner_half_away_from_zero() {
         assert_eq!(allocate(dec!(0.05), &[dec!(0.7), dec!(0.3)], 2), vec![dec!(0.04), dec!(0.01)]);
         assert_eq!(allocate(dec!(-0.05), &[dec!(0.7), dec!(0.3)], 2), vec![dec!(-0.04), dec!(-0.01)]);
         assert_eq!(allocate(dec!(100.00), &[dec!(0.6), dec!(0.3), dec!(0.1)], 2), vec![dec!(60), dec!(30), dec!(10)]);
+    }
+
+    #[test]
+    fn an_amount_finer_than_the_currency_still_splits_exactly() {
+        assert_eq!(allocate(dec!(0.005), &[dec!(0.7), dec!(0.3)], 2), vec![dec!(0.004), dec!(0.001)]);
     }
 
     #[test]
@@ -140,6 +163,21 @@ mod tests {
             prop_assert_eq!(parts.iter().copied().sum::<Decimal>(), amount);
             for p in &parts {
                 prop_assert_eq!(p.round_dp(2), *p);
+            }
+        }
+
+        #[test]
+        fn two_party_split_is_round_half_up_then_remainder(cents in -10_000_000i64..10_000_000i64, share in 50u32..100) {
+            // The rule comp teams write in SQL: round(amount x share, 2) to the larger share, the
+            // rest to the other, whichever order the two are listed in.
+            let amount = Decimal::new(cents, 2);
+            let share = Decimal::new(share.into(), 2);
+            let larger = RoundingRule::HalfAwayFromZero.round(amount * share, 2);
+            let parts = allocate(amount, &[share, Decimal::ONE - share], 2);
+            prop_assert_eq!(parts, vec![larger, amount - larger]);
+            if share > Decimal::new(5, 1) {
+                let reversed = allocate(amount, &[Decimal::ONE - share, share], 2);
+                prop_assert_eq!(reversed, vec![amount - larger, larger]);
             }
         }
     }

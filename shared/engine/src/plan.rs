@@ -56,10 +56,7 @@ pub struct Crediting {
 
 impl Default for Crediting {
     fn default() -> Self {
-        Crediting {
-            splits: BTreeMap::from([("owner".to_string(), Decimal::ONE)]),
-            overlays: Vec::new(),
-        }
+        Crediting { splits: BTreeMap::from([("owner".to_string(), Decimal::ONE)]), overlays: Vec::new() }
     }
 }
 
@@ -193,19 +190,14 @@ impl Plan {
             message: e.to_string(),
         })?;
         let problems = plan.validate();
-        if problems.is_empty() {
-            Ok(plan)
-        } else {
-            Err(PlanError::Invalid(problems))
-        }
+        if problems.is_empty() { Ok(plan) } else { Err(PlanError::Invalid(problems)) }
     }
 
     /// Every rule the plan breaks, each with its JSON path; empty when the plan is valid.
     pub fn validate(&self) -> Vec<PlanProblem> {
         let mut problems = Vec::new();
-        let mut problem = |path: String, message: &str| {
-            problems.push(PlanProblem { path, message: message.to_string() })
-        };
+        let mut problem =
+            |path: String, message: &str| problems.push(PlanProblem { path, message: message.to_string() });
         if self.id.trim().is_empty() {
             problem("id".into(), "must not be empty");
         }
@@ -272,10 +264,9 @@ impl Plan {
                                 "must be greater than the previous tier's up_to",
                             ),
                             (Some(up_to), _) => previous = up_to,
-                            (None, false) => problem(
-                                format!("{at}.tiers[{t}].up_to"),
-                                "only the last tier may be open-ended",
-                            ),
+                            (None, false) => {
+                                problem(format!("{at}.tiers[{t}].up_to"), "only the last tier may be open-ended")
+                            }
                             (None, true) => {}
                         }
                     }

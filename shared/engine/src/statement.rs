@@ -27,7 +27,11 @@ impl Period {
             NaiveDate::from_ymd_opt(start.year(), start.month() + 1, 1)
         }
         .expect("first of next month exists");
-        Period { start, end: next.pred_opt().expect("a day before exists"), label: format!("{:04}-{:02}", start.year(), start.month()) }
+        Period {
+            start,
+            end: next.pred_opt().expect("a day before exists"),
+            label: format!("{:04}-{:02}", start.year(), start.month()),
+        }
     }
 
     /// Parses a `YYYY-MM` month label.

@@ -47,3 +47,14 @@ pub struct ApiError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
+
+/// A payee's statement for a period, with whom it is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementResponse {
+    /// The payee.
+    pub person: Persona,
+    /// The firm's as-of date ("today" for the demo firm).
+    pub as_of: chrono::NaiveDate,
+    /// The statement computed by the engine.
+    pub statement: plumbline_engine::Statement,
+}

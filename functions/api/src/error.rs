@@ -1,0 +1,67 @@
+//! API failures: each becomes JSON with a stable code, a message and the field at fault.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use plumbline_firm::api::ApiError;
+use plumbline_store::StoreError;
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiFailure {
+    /// No valid bearer token.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Authenticated, but the role may not do this.
+    #[error("your role may not {0}")]
+    Forbidden(String),
+    /// Nothing there, or nothing the caller may see (the two are indistinguishable on purpose).
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for.
+        what: String,
+    },
+    /// The request is malformed.
+    #[error("{message}")]
+    BadRequest {
+        /// The request field at fault.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The request is well-formed but cannot be done with the data as it is.
+    #[error("{message}")]
+    Unprocessable {
+        /// Stable code.
+        code: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ApiFailure {
+    fn parts(&self) -> (StatusCode, &'static str, Option<String>) {
+        match self {
+            ApiFailure::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", None),
+            ApiFailure::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", None),
+            ApiFailure::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found", None),
+            ApiFailure::BadRequest { field, .. } => (StatusCode::BAD_REQUEST, "bad_request", Some(field.clone())),
+            ApiFailure::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code, None),
+            ApiFailure::Store(StoreError::Retryable(_)) => (StatusCode::SERVICE_UNAVAILABLE, "store_busy", None),
+            ApiFailure::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "store_error", None),
+        }
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        let (status, code, field) = self.parts();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        (status, Json(ApiError { code: code.to_string(), message: self.to_string(), field })).into_response()
+    }
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, unit and integration tests, the WASM builds, and the
+# end-to-end journeys in headless Chromium against a real `plumbline serve`.
+# Installs what it needs when absent (wasm target, Trunk, wasm-bindgen-cli, wasm-opt, Chromium,
+# Playwright's test runner). Ends with one line: "N passed, N failed".
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+LOGS="$TARGET_DIR/test-logs"
+mkdir -p "$LOGS"
+step() { printf '\n==> %s\n' "$*"; }
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "wasm32 target and app tools"
+# build-app.sh installs the target, Trunk, wasm-bindgen-cli and wasm-opt, then builds dist/.
+bash scripts/build-app.sh
+
+step "lints (native and wasm32)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy -p plumbline-app --target wasm32-unknown-unknown --quiet -- -D warnings
+
+step "shared crates build for wasm32"
+cargo build --quiet --target wasm32-unknown-unknown -p plumbline-engine -p plumbline-firm
+
+step "unit and integration tests"
+cargo test --workspace 2>&1 | tee "$LOGS/cargo-test.log"
+rust_passed=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^passed;?$/) s += $(i-1) } END { print s + 0 }' "$LOGS/cargo-test.log")
+rust_failed=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^failed;?$/) s += $(i-1) } END { print s + 0 }' "$LOGS/cargo-test.log")
+
+step "end-to-end in headless Chromium"
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "installing Debian's chromium"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+if [[ ! -x e2e/node_modules/.bin/playwright ]]; then
+  npm ci --prefix e2e --no-audit --no-fund --silent
+fi
+cargo build --quiet -p plumbline-cli
+E2E_DATA="$(mktemp -d)"
+trap 'rm -rf "$E2E_DATA"' EXIT
+(cd e2e && PLUMBLINE_BIN="$TARGET_DIR/debug/plumbline" PLUMBLINE_APP_DIR="$ROOT/dist" \
+  PLUMBLINE_E2E_DATA="$E2E_DATA" npx --no-install playwright test)
+read -r e2e_passed e2e_failed < <(node -e '
+  const r = require(process.argv[1]);
+  console.log((r.stats.expected ?? 0) + " " + ((r.stats.unexpected ?? 0) + (r.stats.flaky ?? 0)));
+' "$ROOT/e2e/test-results/results.json")
+
+echo
+echo "rust: $rust_passed passed, $rust_failed failed; e2e: $e2e_passed passed, $e2e_failed failed"
+echo "all: $((rust_passed + e2e_passed)) passed, $((rust_failed + e2e_failed)) failed"
