@@ -159,3 +159,13 @@ async fn a_token_from_another_issuer_is_rejected() {
     let (status, _) = h.call("GET", &format!("/api/statements/{}", rep.id), Some(&forged), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn every_rep_in_the_demo_firm_has_a_statement_for_the_current_month() {
+    let h = harness().await;
+    let token = h.token(&h.first(Role::Leadership).id).await;
+    for rep in h.firm.people.iter().filter(|p| p.role == Role::Rep) {
+        let (status, body) = h.call("GET", &format!("/api/statements/{}", rep.id), Some(&token), None).await;
+        assert_eq!(status, StatusCode::OK, "{}: {}", rep.id, String::from_utf8_lossy(&body));
+    }
+}

@@ -12,7 +12,7 @@
 //! [`Accumulator`] and the chunks are merged, so the result does not depend on the split.
 
 use memchr::memchr_iter;
-use plumbline_engine::batch::{Accumulator, CompiledPlan, Scratch, counting_components, payouts};
+use plumbline_engine::batch::{Accumulator, CompiledPlan, RoleShare, Scratch, counting_components, payouts};
 use plumbline_engine::{Plan, TxnKind};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -143,7 +143,37 @@ pub struct Roster {
     pub names: Vec<String>,
     /// Annual quotas, by index.
     pub quotas: Vec<Option<Decimal>>,
-    index: FxHashMap<Vec<u8>, usize>,
+    short: FxHashMap<u64, usize>,
+    long: FxHashMap<Vec<u8>, usize>,
+}
+
+/// Ids of up to 7 bytes packed into one integer with their length, so the hot lookup
+/// compares integers instead of calling memcmp.
+fn pack(name: &[u8]) -> Option<u64> {
+    (name.len() <= 7).then(|| {
+        name.iter().enumerate().fold((name.len() as u64) << 56, |key, (i, b)| key | (u64::from(*b) << (8 * i)))
+    })
+}
+
+impl Roster {
+    /// The index of a payee id, if listed.
+    #[inline]
+    pub fn lookup(&self, name: &[u8]) -> Option<usize> {
+        match pack(name) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(name).copied(),
+        }
+    }
+
+    fn insert(&mut self, name: String, quota: Option<Decimal>) {
+        let index = self.names.len();
+        match pack(name.as_bytes()) {
+            Some(key) => self.short.insert(key, index),
+            None => self.long.insert(name.as_bytes().to_vec(), index),
+        };
+        self.names.push(name);
+        self.quotas.push(quota);
+    }
 }
 
 fn read_roster(text: &[u8], digits: u32) -> Result<Roster, CalcJobError> {
@@ -154,7 +184,8 @@ fn read_roster(text: &[u8], digits: u32) -> Result<Roster, CalcJobError> {
     let (Some(p), Some(q)) = (col("payee"), col("annual_quota")) else {
         return Err(one(file, 1, None, "the header must have columns payee and annual_quota"));
     };
-    let mut roster = Roster { names: Vec::new(), quotas: Vec::new(), index: FxHashMap::default() };
+    let mut roster =
+        Roster { names: Vec::new(), quotas: Vec::new(), short: FxHashMap::default(), long: FxHashMap::default() };
     let mut problems = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let row = i + 2;
@@ -169,7 +200,7 @@ fn read_roster(text: &[u8], digits: u32) -> Result<Roster, CalcJobError> {
         let quota_text = record.get(q).unwrap_or("").trim();
         if name.is_empty() {
             problems.push(problem(file, row, Some("payee"), "is empty"));
-        } else if roster.index.contains_key(name.as_bytes()) {
+        } else if roster.lookup(name.as_bytes()).is_some() {
             problems.push(problem(file, row, Some("payee"), &format!("{name} is listed twice")));
         }
         let quota = if quota_text.is_empty() {
@@ -188,9 +219,7 @@ fn read_roster(text: &[u8], digits: u32) -> Result<Roster, CalcJobError> {
                 }
             }
         };
-        roster.index.insert(name.as_bytes().to_vec(), roster.names.len());
-        roster.names.push(name);
-        roster.quotas.push(quota);
+        roster.insert(name, quota);
         if problems.len() >= MAX_PROBLEMS {
             break;
         }
@@ -221,7 +250,7 @@ struct Columns {
     amount: usize,
     kind: Option<usize>,
     product: Option<usize>,
-    roles: Vec<(usize, String)>,
+    roles: Vec<(usize, RoleShare)>,
     count: usize,
     names: Vec<String>,
 }
@@ -241,6 +270,8 @@ fn columns(plan: &Plan, header: &[u8]) -> Result<Columns, CalcJobError> {
         .collect();
     // File order: among equal shares the earlier column wins a tied cent.
     roles.sort();
+    let compiled = CompiledPlan::new(plan);
+    let roles: Vec<(usize, RoleShare)> = roles.into_iter().map(|(i, r)| (i, compiled.share(&r))).collect();
     if roles.is_empty() {
         return Err(one(file, 1, None, "no column names a crediting role of the plan (e.g. owner)"));
     }
@@ -275,6 +306,10 @@ pub fn scan_transactions(
     let cols = columns(plan, &bytes[..header_end])?;
     let body_start = (header_end + 1).min(bytes.len());
     let body = &bytes[body_start..];
+    if let Some(at) = memchr::memchr(b'"', body) {
+        let row = 2 + memchr_iter(b'\n', &body[..at]).count();
+        return Err(one(file, row, None, "quoted fields are not supported in transactions.csv"));
+    }
     let mut bounds = vec![0];
     for t in 1..threads.max(1) {
         let guess = body.len() * t / threads;
@@ -329,6 +364,19 @@ pub fn scan_transactions(
     Ok(Scanned { accumulator, transactions, year: year.or(years.first().copied()) })
 }
 
+/// One chunk's reader: the shared inputs and its own accumulator.
+struct ChunkScanner<'a> {
+    plan: &'a Plan,
+    compiled: &'a CompiledPlan,
+    cols: &'a Columns,
+    roster: &'a Roster,
+    year: Option<i32>,
+    default_components: Vec<(usize, i64)>,
+    scratch: Scratch,
+    parties: Vec<(usize, RoleShare)>,
+    result: ChunkResult,
+}
+
 fn scan_chunk(
     plan: &Plan,
     compiled: &CompiledPlan,
@@ -338,111 +386,105 @@ fn scan_chunk(
     base: usize,
     year: Option<i32>,
 ) -> ChunkResult {
-    let mut result = ChunkResult {
-        accumulator: Accumulator::new(roster.names.len(), plan.components.len()),
-        transactions: 0,
-        years: Vec::new(),
-        problems: Vec::new(),
+    let mut scanner = ChunkScanner {
+        plan,
+        compiled,
+        cols,
+        roster,
+        year,
+        default_components: counting_components(plan, TxnKind::Booking, None),
+        scratch: Scratch::default(),
+        parties: Vec::with_capacity(cols.roles.len()),
+        result: ChunkResult {
+            accumulator: Accumulator::new(roster.names.len(), plan.components.len()),
+            transactions: 0,
+            years: Vec::new(),
+            problems: Vec::new(),
+        },
     };
-    let default_components = counting_components(plan, TxnKind::Booking, None);
-    let mut scratch = Scratch::default();
     let mut fields: Vec<&[u8]> = Vec::with_capacity(cols.count);
-    let mut parties: Vec<(usize, &str)> = Vec::with_capacity(cols.roles.len());
-    let mut start = 0;
-    while start < chunk.len() {
-        let end = memchr::memchr(b'\n', &chunk[start..]).map_or(chunk.len(), |i| start + i);
-        let mut line = &chunk[start..end];
-        let offset = base + start;
-        start = end + 1;
-        if line.last() == Some(&b'\r') {
-            line = &line[..line.len() - 1];
-        }
-        if line.is_empty() {
+    // One SIMD pass finds every comma and newline; a row is handled when its newline is seen.
+    let mut line_start = 0;
+    let mut field_start = 0;
+    let mut separators = memchr::memchr2_iter(b',', b'\n', chunk);
+    while scanner.result.problems.len() < MAX_PROBLEMS {
+        let (end, at_line_end) = match separators.next() {
+            Some(at) => (at, chunk[at] == b'\n'),
+            None if field_start < chunk.len() => (chunk.len(), true),
+            None => break,
+        };
+        let mut field = &chunk[field_start..end];
+        field_start = end + 1;
+        if !at_line_end {
+            fields.push(field);
             continue;
         }
-        if result.problems.len() >= MAX_PROBLEMS {
-            break;
+        if field.last() == Some(&b'\r') {
+            field = &field[..field.len() - 1];
         }
-        let mut bad = |column: Option<usize>, message: String| result.problems.push((offset, column, message));
-        if line.contains(&b'"') {
-            bad(None, "quoted fields are not supported in transactions.csv".into());
-            continue;
+        fields.push(field);
+        let offset = base + line_start;
+        line_start = end + 1;
+        let blank = fields.len() == 1 && fields[0].is_empty();
+        if !blank && let Err((column, message)) = scanner.row(&fields) {
+            scanner.result.problems.push((offset, column, message));
         }
         fields.clear();
-        fields.extend(line.split(|b| *b == b','));
+    }
+    scanner.result
+}
+
+impl ChunkScanner<'_> {
+    /// Credits one row, or says which column is wrong and why.
+    fn row(&mut self, fields: &[&[u8]]) -> Result<(), (Option<usize>, String)> {
+        let cols = self.cols;
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         if fields.len() != cols.count {
-            bad(None, format!("has {} fields, the header has {}", fields.len(), cols.count));
-            continue;
+            return Err((None, format!("has {} fields, the header has {}", fields.len(), cols.count)));
         }
-        let Some((y, m)) = parse_date(fields[cols.date]) else {
-            bad(
-                Some(cols.date),
-                format!("`{}` is not a date as YYYY-MM-DD", String::from_utf8_lossy(fields[cols.date])),
-            );
-            continue;
-        };
-        let Some(amount) = parse_minor(fields[cols.amount], compiled.digits) else {
-            bad(
-                Some(cols.amount),
-                format!(
-                    "`{}` is not an amount with at most {} decimals",
-                    String::from_utf8_lossy(fields[cols.amount]),
-                    compiled.digits
-                ),
-            );
-            continue;
-        };
-        let (month, plan_year) = plan_month(compiled, y, m);
-        if year.is_some_and(|wanted| wanted != plan_year) {
-            continue;
+        let (y, m) = parse_date(fields[cols.date])
+            .ok_or_else(|| (Some(cols.date), format!("`{}` is not a date as YYYY-MM-DD", text(fields[cols.date]))))?;
+        let digits = self.compiled.digits;
+        let amount = parse_minor(fields[cols.amount], digits).ok_or_else(|| {
+            let value = text(fields[cols.amount]);
+            (Some(cols.amount), format!("`{value}` is not an amount with at most {digits} decimals"))
+        })?;
+        let (month, plan_year) = plan_month(self.compiled, y, m);
+        if self.year.is_some_and(|wanted| wanted != plan_year) {
+            return Ok(());
         }
-        if !result.years.contains(&plan_year) {
-            result.years.push(plan_year);
+        if !self.result.years.contains(&plan_year) {
+            self.result.years.push(plan_year);
         }
-        let components_owned;
-        let components = match (cols.kind, cols.product) {
-            (None, None) => &default_components,
-            (kind_col, product_col) => {
-                let kind = match kind_col.map(|k| fields[k]) {
-                    None | Some(b"booking") => TxnKind::Booking,
-                    Some(other) => {
-                        match serde_json::from_str::<TxnKind>(&format!("\"{}\"", String::from_utf8_lossy(other))) {
-                            Ok(k) => k,
-                            Err(_) => {
-                                bad(
-                                    kind_col,
-                                    format!("`{}` is not a transaction kind", String::from_utf8_lossy(other)),
-                                );
-                                continue;
-                            }
-                        }
-                    }
-                };
-                let product = product_col.map(|p| String::from_utf8_lossy(fields[p]).into_owned());
-                components_owned = counting_components(plan, kind, product.as_deref().filter(|p| !p.is_empty()));
-                &components_owned
-            }
+        let owned;
+        let components = if cols.kind.is_none() && cols.product.is_none() {
+            &self.default_components
+        } else {
+            let kind = match cols.kind.map(|k| fields[k]) {
+                None | Some(b"") => TxnKind::Booking,
+                Some(other) => serde_json::from_str::<TxnKind>(&format!("\"{}\"", text(other)))
+                    .map_err(|_| (cols.kind, format!("`{}` is not a transaction kind", text(other))))?,
+            };
+            let product = cols.product.map(|p| text(fields[p])).filter(|p| !p.is_empty());
+            owned = counting_components(self.plan, kind, product.as_deref());
+            &owned
         };
-        parties.clear();
-        let mut unknown = None;
-        for (col, role) in &cols.roles {
-            let name = fields[*col];
+        self.parties.clear();
+        for &(col, share) in &cols.roles {
+            let name = fields[col];
             if name.is_empty() {
                 continue;
             }
-            match roster.index.get(name) {
-                Some(i) => parties.push((*i, role.as_str())),
-                None => unknown = Some((*col, String::from_utf8_lossy(name).into_owned())),
-            }
+            let payee = self
+                .roster
+                .lookup(name)
+                .ok_or_else(|| (Some(col), format!("payee {} is not listed in quotas.csv", text(name))))?;
+            self.parties.push((payee, share));
         }
-        if let Some((col, name)) = unknown {
-            bad(Some(col), format!("payee {name} is not listed in quotas.csv"));
-            continue;
-        }
-        result.accumulator.credit(compiled, &parties, month, amount, components, &mut scratch);
-        result.transactions += 1;
+        self.result.accumulator.credit(&self.parties, month, amount, components, &mut self.scratch);
+        self.result.transactions += 1;
+        Ok(())
     }
-    result
 }
 
 fn plan_month(plan: &CompiledPlan, year: i32, month: u32) -> (usize, i32) {
@@ -481,7 +523,8 @@ fn parse_minor(s: &[u8], digits: u32) -> Option<i64> {
         Some(b'-') => (true, &s[1..]),
         _ => (false, s),
     };
-    let (whole, frac) = match memchr::memchr(b'.', s) {
+    // Fields are a few bytes long: a plain scan beats SIMD set-up.
+    let (whole, frac) = match s.iter().position(|b| *b == b'.') {
         Some(i) => (&s[..i], &s[i + 1..]),
         None => (s, &s[s.len()..]),
     };

@@ -6,7 +6,7 @@
 //! as statements. A month appears in the output when the payee had any credit in it.
 
 use crate::calc::component_earnings;
-use crate::money::{allocate_minor, integer_weights};
+use crate::money::{allocate_minor_into, integer_weights};
 use crate::plan::{Component, Plan};
 use crate::transaction::TxnKind;
 use chrono::{Datelike, NaiveDate};
@@ -38,6 +38,17 @@ impl CompiledPlan {
         }
     }
 
+    /// How a role takes part in crediting under this plan.
+    pub fn share(&self, role: &str) -> RoleShare {
+        if let Some((_, w)) = self.split_roles.iter().find(|(r, _)| r == role) {
+            RoleShare::Split(*w)
+        } else if self.overlay_roles.iter().any(|r| r == role) {
+            RoleShare::Overlay
+        } else {
+            RoleShare::None
+        }
+    }
+
     /// Index (0-11) of `date`'s month within its plan year, and the plan year's first day.
     pub fn month_index(&self, date: NaiveDate) -> (usize, i32) {
         let m = date.month();
@@ -48,6 +59,17 @@ impl CompiledPlan {
         };
         (index as usize, year)
     }
+}
+
+/// A role's part in crediting: a weight in the split, full overlay credit, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleShare {
+    /// Shares the amount with the other split roles present, by this integer weight.
+    Split(i128),
+    /// Credited the whole amount on top of the split.
+    Overlay,
+    /// Not credited by this plan.
+    None,
 }
 
 /// Which components count a transaction of this kind and product, and with which sign.
@@ -69,6 +91,8 @@ pub fn counting_components(plan: &Plan, kind: TxnKind, product: Option<&str>) ->
 pub struct Scratch {
     weights: Vec<i128>,
     payees: Vec<usize>,
+    parts: Vec<i128>,
+    remainders: Vec<i128>,
 }
 
 /// Credited sums in minor units per payee, component and month of one plan year.
@@ -107,11 +131,11 @@ impl Accumulator {
         }
     }
 
-    /// Credits one transaction: `parties` are (payee, role) pairs; splits in exact minor units.
+    /// Credits one transaction: `parties` are (payee, share) pairs, the share looked up once
+    /// per role with [`CompiledPlan::share`]; splits in exact minor units.
     pub fn credit(
         &mut self,
-        plan: &CompiledPlan,
-        parties: &[(usize, &str)],
+        parties: &[(usize, RoleShare)],
         month: usize,
         amount: i64,
         components: &[(usize, i64)],
@@ -119,19 +143,22 @@ impl Accumulator {
     ) {
         scratch.weights.clear();
         scratch.payees.clear();
-        for &(payee, role) in parties {
-            if let Some((_, w)) = plan.split_roles.iter().find(|(r, _)| r == role) {
-                scratch.weights.push(*w);
-                scratch.payees.push(payee);
-            } else if plan.overlay_roles.iter().any(|r| r == role) {
-                self.add(payee, month, amount, components);
+        for &(payee, share) in parties {
+            match share {
+                RoleShare::Split(w) => {
+                    scratch.weights.push(w);
+                    scratch.payees.push(payee);
+                }
+                RoleShare::Overlay => self.add(payee, month, amount, components),
+                RoleShare::None => {}
             }
         }
         if let [only] = scratch.payees[..] {
             self.add(only, month, amount, components);
         } else if !scratch.payees.is_empty() {
-            for (i, part) in allocate_minor(amount.into(), &scratch.weights).into_iter().enumerate() {
-                self.add(scratch.payees[i], month, part as i64, components);
+            allocate_minor_into(amount.into(), &scratch.weights, &mut scratch.parts, &mut scratch.remainders);
+            for i in 0..scratch.payees.len() {
+                self.add(scratch.payees[i], month, scratch.parts[i] as i64, components);
             }
         }
     }
@@ -254,13 +281,13 @@ mod tests {
             let mut txns = Vec::new();
             for (i, (owner, co, month, cents)) in rows.iter().enumerate() {
                 let date = NaiveDate::from_ymd_opt(2026, *month, 10).unwrap();
-                let mut parties = vec![(*owner, "owner")];
+                let mut parties = vec![(*owner, compiled.share("owner"))];
                 let mut engine_parties = vec![Party { payee: names[*owner].clone(), role: "owner".into() }];
                 if let Some(co) = co {
-                    parties.push((*co, "co_owner"));
+                    parties.push((*co, compiled.share("co_owner")));
                     engine_parties.push(Party { payee: names[*co].clone(), role: "co_owner".into() });
                 }
-                acc.credit(&compiled, &parties, compiled.month_index(date).0, *cents, &components, &mut scratch);
+                acc.credit(&parties, compiled.month_index(date).0, *cents, &components, &mut scratch);
                 txns.push(Transaction { id: format!("T{i}"), date, kind: TxnKind::Booking, amount: Decimal::new(*cents, 2),
                     currency: Currency::new("USD"), product: None, client_id: None, parties: engine_parties });
             }

@@ -70,7 +70,9 @@ pub fn statement_for_period(plan: &Plan, inputs: &PayeeInputs, period: &Period) 
         return Err(CalcError::NonPositiveQuota { payee: inputs.payee.to_string(), quota: q });
     }
     let mut credits: Vec<(NaiveDate, TxnKind, Option<&str>, Credit)> = Vec::new();
-    for txn in inputs.transactions.iter().filter(|t| t.date >= start && t.date <= period.end) {
+    // A transaction no component measures cannot change the statement, whatever its currency.
+    let measured = |t: &&Transaction| plan.components.iter().any(|c| counts(c.measure(), t.kind, t.product.as_deref()));
+    for txn in inputs.transactions.iter().filter(|t| t.date >= start && t.date <= period.end).filter(measured) {
         if txn.currency != plan.currency {
             return Err(CalcError::CurrencyMismatch {
                 txn: txn.id.clone(),
@@ -365,6 +367,22 @@ mod tests {
         let mar = statement_for_period(&plan(), &inputs, &Period::parse_month("2026-03").unwrap()).unwrap();
         assert_eq!(mar.total, dec!(120.00));
         assert!(mar.lines[0].capped);
+    }
+
+    #[test]
+    fn unmeasured_transactions_in_another_currency_are_ignored() {
+        let mut fee = txn("f1", "2026-03-01", dec!(100), None);
+        fee.kind = TxnKind::FeeRevenue;
+        fee.currency = Currency::new("GBP");
+        let txns = vec![txn("t1", "2026-03-01", dec!(100), None), fee.clone()];
+        let inputs = PayeeInputs { payee: "A", annual_quota: Some(dec!(1000)), transactions: &txns };
+        let march = Period::parse_month("2026-03").unwrap();
+        assert_eq!(statement_for_period(&plan(), &inputs, &march).unwrap().total, dec!(2.00));
+        fee.kind = TxnKind::Booking;
+        let txns = vec![fee];
+        let inputs = PayeeInputs { payee: "A", annual_quota: Some(dec!(1000)), transactions: &txns };
+        let err = statement_for_period(&plan(), &inputs, &march).unwrap_err();
+        assert!(matches!(err, CalcError::CurrencyMismatch { .. }), "a measured one in GBP is still refused");
     }
 
     #[test]

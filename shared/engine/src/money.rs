@@ -91,31 +91,54 @@ pub fn integer_weights(weights: &[Decimal]) -> Vec<i128> {
 
 /// [`allocate`] on integer minor units: the one implementation of the split rule.
 pub fn allocate_minor(amount: i128, weights: &[i128]) -> Vec<i128> {
+    let mut parts = Vec::with_capacity(weights.len());
+    allocate_minor_into(amount, weights, &mut parts, &mut Vec::new());
+    parts
+}
+
+/// [`allocate_minor`] writing into `parts`, with `remainders` as scratch, so hot loops do not
+/// allocate.
+pub fn allocate_minor_into(amount: i128, weights: &[i128], parts: &mut Vec<i128>, remainders: &mut Vec<i128>) {
+    parts.clear();
+    remainders.clear();
     let total: i128 = weights.iter().sum();
     if weights.is_empty() || total == 0 {
-        return vec![0; weights.len()];
+        parts.resize(weights.len(), 0);
+        return;
     }
     let magnitude = amount.abs();
-    let mut parts: Vec<i128> = Vec::with_capacity(weights.len());
-    let mut remainders: Vec<i128> = Vec::with_capacity(weights.len());
+    // 64-bit division is several times faster than 128-bit; use it whenever nothing overflows.
+    let narrow = magnitude < i128::from(i64::MAX) && weights.iter().all(|w| magnitude * w < i128::from(i64::MAX));
     for w in weights {
         let exact = magnitude * w;
-        parts.push(exact / total);
-        remainders.push(exact % total);
-    }
-    let left = magnitude - parts.iter().sum::<i128>();
-    if left > 0 {
-        let mut order: Vec<usize> = (0..weights.len()).collect();
-        // Stable sort keeps the earlier part first among equal remainders and weights.
-        order.sort_by(|a, b| remainders[*b].cmp(&remainders[*a]).then(weights[*b].cmp(&weights[*a])));
-        for i in order.into_iter().take(left as usize) {
-            parts[i] += 1;
+        if narrow {
+            let (e, t) = (exact as i64, total as i64);
+            parts.push(i128::from(e / t));
+            remainders.push(i128::from(e % t));
+        } else {
+            parts.push(exact / total);
+            remainders.push(exact % total);
         }
+    }
+    let mut left = magnitude - parts.iter().sum::<i128>();
+    while left > 0 {
+        // The part with the largest remainder, then the largest weight, then the earliest;
+        // it is then out of the running. Parties are few, so a scan beats a sort.
+        let mut best = usize::MAX;
+        for i in 0..weights.len() {
+            if remainders[i] >= 0
+                && (best == usize::MAX || (remainders[i], weights[i]) > (remainders[best], weights[best]))
+            {
+                best = i;
+            }
+        }
+        parts[best] += 1;
+        remainders[best] = -1;
+        left -= 1;
     }
     if amount < 0 {
         parts.iter_mut().for_each(|p| *p = -*p);
     }
-    parts
 }
 
 #[cfg(test)]
