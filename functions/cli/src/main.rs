@@ -2,10 +2,7 @@
 
 mod serve;
 
-/// Seed of the demo firm when none is given.
-pub const DEFAULT_SEED: u64 = 7;
-/// The demo firm's "today" when none is given; fixed so the same seed gives the same files.
-pub const DEFAULT_AS_OF: &str = "2026-11-20";
+use plumbline_demo::{DEFAULT_AS_OF, DEFAULT_SEED};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};

@@ -26,10 +26,10 @@ pub struct ServeArgs {
     #[arg(long, env = "PLUMBLINE_APP_DIR", default_value = "dist")]
     app_dir: PathBuf,
     /// Seed of the demo firm created on first start.
-    #[arg(long, default_value_t = crate::DEFAULT_SEED)]
+    #[arg(long, default_value_t = plumbline_demo::DEFAULT_SEED)]
     seed: u64,
     /// The demo firm's "today".
-    #[arg(long, default_value = crate::DEFAULT_AS_OF)]
+    #[arg(long, default_value = plumbline_demo::DEFAULT_AS_OF)]
     as_of: chrono::NaiveDate,
 }
 
