@@ -105,7 +105,9 @@ pub fn statement_for_period(plan: &Plan, inputs: &PayeeInputs, period: &Period) 
                 payee: inputs.payee.to_string(),
                 component: component.id().to_string(),
             })?),
-            Component::Flat { .. } => inputs.annual_quota,
+            // The payee's quota is set on the tiered measure; quoting it against another
+            // measure's amount would mislead. Per-measure quotas come with the full engine.
+            Component::Flat { .. } => None,
         };
         let now = earnings(component, ytd, quota);
         let earned_to_date = plan.rounding.round(now.total, digits);
