@@ -51,6 +51,7 @@ pub(crate) fn plans(ctx: &Ctx) -> Vec<Plan> {
                 name: "Net new assets".into(),
                 measure: Measure { kinds: vec![TxnKind::Inflow, TxnKind::Outflow], products: None },
                 rate: d(1, 3),
+                floor: Some(Decimal::ZERO),
             },
         ],
     };

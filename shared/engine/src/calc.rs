@@ -124,6 +124,7 @@ pub fn statement_for_period(plan: &Plan, inputs: &PayeeInputs, period: &Period) 
             attainment: quota.map(|q| ytd / q),
             bands: now.bands,
             capped: now.capped,
+            floored: now.floored,
             earned_to_date,
             paid_before,
             amount: earned_to_date - paid_before,
@@ -162,12 +163,17 @@ struct Earnings {
     total: Decimal,
     bands: Vec<BandResult>,
     capped: bool,
+    floored: bool,
 }
 
 /// Unrounded earnings of a component on a year-to-date measured amount.
 fn earnings(component: &Component, measured: Decimal, quota: Option<Decimal>) -> Earnings {
     match component {
-        Component::Flat { rate, .. } => Earnings { total: measured * rate, bands: Vec::new(), capped: false },
+        Component::Flat { rate, floor, .. } => {
+            let raw = measured * rate;
+            let total = floor.map_or(raw, |f| raw.max(f));
+            Earnings { total, bands: Vec::new(), capped: false, floored: total != raw }
+        }
         Component::Tiered { method, tiers, cap_quota_multiple, .. } => {
             let q = quota.unwrap_or(Decimal::ZERO);
             let bands = match method {
@@ -177,8 +183,8 @@ fn earnings(component: &Component, measured: Decimal, quota: Option<Decimal>) ->
             let raw: Decimal = bands.iter().map(|b| b.earned).sum();
             let cap = cap_quota_multiple.map(|m| m * q);
             match cap {
-                Some(cap) if raw > cap => Earnings { total: cap, bands, capped: true },
-                _ => Earnings { total: raw, bands, capped: false },
+                Some(cap) if raw > cap => Earnings { total: cap, bands, capped: true, floored: false },
+                _ => Earnings { total: raw, bands, capped: false, floored: false },
             }
         }
     }
@@ -234,7 +240,10 @@ fn measure_label(measure: &Measure) -> String {
 
 fn rule_text(component: &Component) -> String {
     match component {
-        Component::Flat { rate, .. } => format!("flat {}", percent(*rate)),
+        Component::Flat { rate, floor: None, .. } => format!("flat {}", percent(*rate)),
+        Component::Flat { rate, floor: Some(f), .. } => {
+            format!("flat {}, earnings to date at least {f}", percent(*rate))
+        }
         Component::Tiered { method, tiers, cap_quota_multiple, .. } => {
             let mut from = Decimal::ZERO;
             let bands: Vec<String> = tiers
@@ -274,6 +283,12 @@ fn explain(plan: &Plan, line: &StatementLine, start: NaiveDate) -> String {
     text.push_str(". ");
     if line.bands.is_empty() {
         text.push_str(&format!("The rule is {}. ", line.rule));
+        if line.floored {
+            text.push_str(&format!(
+                "The floor applies: earnings to date are held at {}. ",
+                money(line.earned_to_date, c)
+            ));
+        }
     } else {
         let paying: Vec<String> = line
             .bands
@@ -385,6 +400,29 @@ mod tests {
         let inputs = PayeeInputs { payee: "A", annual_quota: Some(dec!(1000)), transactions: &txns };
         let err = statement_for_period(&plan(), &inputs, &march).unwrap_err();
         assert!(matches!(err, CalcError::CurrencyMismatch { .. }), "a measured one in GBP is still refused");
+    }
+
+    #[test]
+    fn a_floor_stops_net_outflows_from_owing_pay() {
+        let plan = Plan::from_json(
+            r#"{"id": "nna", "version": 1, "name": "NNA", "currency": "USD", "effective_from": "2026-01-01",
+                "components": [{"type": "flat", "id": "nna", "name": "Net new assets", "rate": "0.001", "floor": "0",
+                  "measure": {"kinds": ["inflow", "outflow"]}}]}"#,
+        )
+        .unwrap();
+        let mut out = txn("o1", "2026-01-10", dec!(50000), None);
+        out.kind = TxnKind::Outflow;
+        let mut inflow = txn("i1", "2026-02-10", dec!(80000), None);
+        inflow.kind = TxnKind::Inflow;
+        let txns = vec![out, inflow];
+        let inputs = PayeeInputs { payee: "A", annual_quota: None, transactions: &txns };
+        let jan = statement_for_period(&plan, &inputs, &Period::parse_month("2026-01").unwrap()).unwrap();
+        assert_eq!(jan.total, dec!(0.00), "-50,000 x 0.1% is floored at 0");
+        assert!(jan.lines[0].floored && jan.lines[0].explanation.contains("The floor applies"));
+        // YTD +30,000 x 0.1% = 30.00; nothing was paid in January.
+        let feb = statement_for_period(&plan, &inputs, &Period::parse_month("2026-02").unwrap()).unwrap();
+        assert_eq!(feb.total, dec!(30.00));
+        assert!(!feb.lines[0].floored);
     }
 
     #[test]

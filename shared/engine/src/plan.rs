@@ -106,6 +106,10 @@ pub enum Component {
         measure: Measure,
         /// Rate between 0 and 1.
         rate: Decimal,
+        /// Year-to-date earnings never fall below this (e.g. 0, so net outflows earn nothing
+        /// rather than owing pay back).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        floor: Option<Decimal>,
     },
     /// Rates by attainment band against the annual quota.
     Tiered {

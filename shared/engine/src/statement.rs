@@ -79,6 +79,8 @@ pub struct StatementLine {
     pub bands: Vec<BandResult>,
     /// Whether the cap limited the earnings.
     pub capped: bool,
+    /// Whether the floor held the earnings up.
+    pub floored: bool,
     /// Earnings to date, rounded by the plan's rule.
     pub earned_to_date: Decimal,
     /// Earnings to the end of the previous period, rounded the same way.
