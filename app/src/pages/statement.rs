@@ -10,6 +10,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use plumbline_engine::format::percent;
+use plumbline_engine::statement::{FigureUnit, LineKind};
 use plumbline_engine::{Currency, Period, Statement, StatementLine};
 use plumbline_firm::api::{ApiError, StatementResponse};
 use rust_decimal::Decimal;
@@ -309,6 +310,7 @@ fn PeriodPicker(current: Period, choices: Vec<Period>, pending: ReadSignal<bool>
 #[component]
 fn LineCard(line: StatementLine, currency: Currency) -> impl IntoView {
     let StatementLine {
+        kind,
         component_id,
         component_name,
         rule,
@@ -320,6 +322,8 @@ fn LineCard(line: StatementLine, currency: Currency) -> impl IntoView {
         bands,
         capped,
         floored,
+        conditions,
+        figures,
         earned_to_date,
         paid_before,
         amount,
@@ -327,7 +331,20 @@ fn LineCard(line: StatementLine, currency: Currency) -> impl IntoView {
         ytd_credit_count,
         explanation,
     } = line;
-    let heading_id = format!("line-{component_id}");
+    // A component can have an adjustment line too, so other kinds carry their kind in the id.
+    let kind_label = match kind {
+        LineKind::Component => None,
+        LineKind::Adjustment => Some("Adjustment to earlier periods"),
+        LineKind::PlanCap => Some("Plan cap"),
+        LineKind::Draw => Some("Recoverable draw"),
+        LineKind::Guarantee => Some("Guarantee"),
+    };
+    let heading_id = match kind {
+        LineKind::Component => format!("line-{component_id}"),
+        _ => format!("line-{}-{component_id}", serde_kind(kind)),
+    };
+    let has_measure = !measure_label.is_empty();
+    let has_figures = !figures.is_empty();
     let labelled_by = heading_id.clone();
     let credit_count = credits.len();
     let credits_summary = format!("Source credits: {credit_count} this period, {ytd_credit_count} year to date",);
@@ -339,6 +356,7 @@ fn LineCard(line: StatementLine, currency: Currency) -> impl IntoView {
             class="panel line"
             data-testid="statement-line"
             data-component=component_id
+            data-kind=serde_kind(kind)
             data-amount=amount.to_string()
             aria-labelledby=labelled_by
         >
@@ -351,22 +369,36 @@ fn LineCard(line: StatementLine, currency: Currency) -> impl IntoView {
                     <Money amount=amount currency=currency.clone()/>
                 </p>
             </header>
+            {kind_label.map(|k| view! { <p class="badge">{k}</p> })}
             {capped.then(|| view! { <p class="badge">"Cap applied"</p> })}
             {floored.then(|| view! { <p class="badge">"Floor applied"</p> })}
             <p class="explanation">{explanation}</p>
+            {(!conditions.is_empty()).then(|| view! {
+                <ul class="conditions">
+                    {conditions
+                        .into_iter()
+                        .map(|c| {
+                            let state = if c.met { "Met: " } else { "Not met: " };
+                            view! { <li>{state} {c.text}</li> }
+                        })
+                        .collect_view()}
+                </ul>
+            })}
             {attainment.map(|a| view! { <AttainmentBar attainment=a/> })}
             <dl class="facts">
-                <div>
-                    <dt>{format!("{} this period", capitalise(&measure_label))}</dt>
-                    <dd><Money amount=measure_period currency=c.clone()/></dd>
-                </div>
-                <div>
-                    <dt>"Year to date"</dt>
-                    <dd><Money amount=measure_ytd currency=c.clone()/></dd>
-                </div>
+                {has_measure.then(|| view! {
+                    <div>
+                        <dt>{format!("{} this period", capitalise(&measure_label))}</dt>
+                        <dd><Money amount=measure_period currency=c.clone()/></dd>
+                    </div>
+                    <div>
+                        <dt>"Year to date"</dt>
+                        <dd><Money amount=measure_ytd currency=c.clone()/></dd>
+                    </div>
+                })}
                 {quota.map(|q| view! {
                     <div>
-                        <dt>"Annual quota"</dt>
+                        <dt>"Quota"</dt>
                         <dd><Money amount=q currency=c.clone()/></dd>
                     </div>
                 })}
@@ -379,6 +411,36 @@ fn LineCard(line: StatementLine, currency: Currency) -> impl IntoView {
                     <dd><Money amount=paid_before currency=c.clone()/></dd>
                 </div>
             </dl>
+            {has_figures.then(|| {
+                let c = c.clone();
+                view! {
+                    <details class="more">
+                        <summary>"Workings"</summary>
+                        <div class="table-scroll">
+                            <table class="data">
+                                <tbody>
+                                    {figures
+                                        .into_iter()
+                                        .map(|f| {
+                                            let value = match f.unit {
+                                                FigureUnit::Money => plumbline_engine::format::money(f.value, &c),
+                                                FigureUnit::Fraction => percent(f.value.round_dp(6)),
+                                                FigureUnit::Number => f.value.normalize().to_string(),
+                                            };
+                                            view! {
+                                                <tr>
+                                                    <th scope="row">{f.label}</th>
+                                                    <td class="num">{value}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    </details>
+                }
+            })}
             {has_bands.then(|| {
                 let c = c.clone();
                 view! {
@@ -460,6 +522,17 @@ fn LineCard(line: StatementLine, currency: Currency) -> impl IntoView {
                 }}
             </details>
         </article>
+    }
+}
+
+/// The kind as written in JSON, for element ids.
+fn serde_kind(kind: LineKind) -> &'static str {
+    match kind {
+        LineKind::Component => "component",
+        LineKind::Adjustment => "adjustment",
+        LineKind::PlanCap => "plan_cap",
+        LineKind::Draw => "draw",
+        LineKind::Guarantee => "guarantee",
     }
 }
 

@@ -165,7 +165,9 @@ async fn statement(
         .iter()
         .map(|i| i.decode())
         .collect::<Result<_, _>>()?;
-    let inputs = PayeeInputs { payee: &person_id, annual_quota: quota.map(|q| q.amount), transactions: &transactions };
+    // The demo's quotas already cover the part of the year a joiner is employed, so the
+    // assignment is not passed for proration.
+    let inputs = PayeeInputs { annual_quota: quota.map(|q| q.amount), ..PayeeInputs::new(&person_id, &transactions) };
     let statement = statement_for_period(&plan, &inputs, &period)
         .map_err(|e| ApiFailure::Unprocessable { code: "calculation_failed", message: e.to_string() })?;
     let teams = teams(&state).await?;

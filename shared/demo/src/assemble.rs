@@ -105,6 +105,9 @@ pub(crate) fn assemble(ctx: &Ctx, org: &Org, world: World) -> (Firm, Planted) {
             currency: Ccy::Gbp.currency(),
             product: f.product.map(str::to_string),
             client_id: Some(clients[f.client].id.clone()),
+            channel: None,
+            origin: None,
+            recorded_on: None,
             parties: parties(&f.parties),
         });
     }
@@ -129,6 +132,9 @@ pub(crate) fn assemble(ctx: &Ctx, org: &Org, world: World) -> (Firm, Planted) {
             currency: t.ccy.currency(),
             product: t.product.map(str::to_string),
             client_id: Some(clients[t.client].id.clone()),
+            channel: None,
+            origin: None,
+            recorded_on: None,
             parties: parties(&t.parties),
         });
     }

@@ -36,24 +36,33 @@ pub(crate) fn plans(ctx: &Ctx) -> Vec<Plan> {
         crediting: Crediting {
             splits: BTreeMap::from([("owner".to_string(), d(8, 1)), ("specialist".to_string(), d(2, 1))]),
             overlays: Vec::new(),
+            rollup: None,
         },
         components: vec![
             Component::Tiered {
                 id: "fee-revenue".into(),
                 name: "Fee revenue".into(),
-                measure: Measure { kinds: vec![TxnKind::FeeRevenue, TxnKind::Trail], products: None },
+                measure: Measure::of(&[TxnKind::FeeRevenue, TxnKind::Trail]),
                 method: TierMethod::Marginal,
                 tiers: vec![tier(Some(d(5, 1)), d(2, 2)), tier(Some(d(1, 0)), d(4, 2)), tier(None, d(7, 2))],
+                threshold: None,
+                gate: None,
                 cap_quota_multiple: Some(d(8, 2)),
+                cap_amount: None,
             },
             Component::Flat {
                 id: "net-new-assets".into(),
                 name: "Net new assets".into(),
-                measure: Measure { kinds: vec![TxnKind::Inflow, TxnKind::Outflow], products: None },
+                measure: Measure::of(&[TxnKind::Inflow, TxnKind::Outflow]),
                 rate: d(1, 3),
                 floor: Some(Decimal::ZERO),
+                gate: None,
+                cap_amount: None,
             },
         ],
+        cap_amount: None,
+        cap_fixed_pay_multiple: None,
+        draw: None,
     };
     let servicing = Plan {
         id: SERVICING_PLAN.into(),
@@ -71,15 +80,22 @@ pub(crate) fn plans(ctx: &Ctx) -> Vec<Plan> {
                 ("referrer".to_string(), d(1, 1)),
             ]),
             overlays: Vec::new(),
+            rollup: None,
         },
         components: vec![Component::Tiered {
             id: "bookings".into(),
             name: "Bookings".into(),
-            measure: Measure { kinds: vec![TxnKind::Booking], products: None },
+            measure: Measure::of(&[TxnKind::Booking]),
             method: TierMethod::Marginal,
             tiers: vec![tier(Some(d(1, 0)), d(8, 2)), tier(None, d(12, 2))],
+            threshold: None,
+            gate: None,
             cap_quota_multiple: Some(d(25, 2)),
+            cap_amount: None,
         }],
+        cap_amount: None,
+        cap_fixed_pay_multiple: None,
+        draw: None,
     };
     vec![wealth, servicing]
 }

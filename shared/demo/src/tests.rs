@@ -225,6 +225,7 @@ fn check_integrity(firm: &Firm) {
             plumbline_engine::TxnKind::Trail => "TRL-",
             plumbline_engine::TxnKind::Inflow => "IN-",
             plumbline_engine::TxnKind::Outflow => "OUT-",
+            plumbline_engine::TxnKind::Aum => "AUM-",
         };
         assert!(t.id.starts_with(prefix), "{}", t.id);
         let mut seen = BTreeSet::new();
@@ -356,7 +357,7 @@ fn attainments(firm: &Firm) -> BTreeMap<String, f64> {
             .filter(|t| t.currency == plan.currency)
             .cloned()
             .collect();
-        let inputs = PayeeInputs { payee: &rep.id, annual_quota: Some(quota.amount), transactions: &txns };
+        let inputs = PayeeInputs { annual_quota: Some(quota.amount), ..PayeeInputs::new(&rep.id, &txns) };
         let statement = statement_for_period(plan, &inputs, &period).unwrap_or_else(|e| panic!("{}: {e}", rep.id));
         assert_eq!(statement.lines.iter().map(|l| l.amount).sum::<Decimal>(), statement.total);
         let attainment = statement.lines[0].attainment.unwrap() / elapsed;

@@ -3,11 +3,18 @@
 //! Transactions are credited and summed in integer minor units per payee, component and
 //! month of the plan year (an [`Accumulator`]: cheap to fill in parallel and to merge); then
 //! each payee's year is evaluated month by month with the same component maths and rounding
-//! as statements. A month appears in the output when the payee had any credit in it.
+//! as statements ([`crate::calc::eval::evaluate`]). A month appears in the output when the
+//! payee had any credit in it.
+//!
+//! Batch crediting reads a transaction's kind and product only, so it runs plans whose
+//! components are flat or tiered (thresholds, gates and caps included) with no channel,
+//! origin, role or AUM filters, no roll-up and no draw; [`unsupported`] names what stops
+//! any other plan.
 
-use crate::calc::component_earnings;
+use crate::calc::eval::{Measured, ScoreBook, Slots, evaluate};
+use crate::calc::{CalcError, PayeeInputs, terms};
 use crate::money::{allocate_minor_into, integer_weights};
-use crate::plan::{Component, Plan};
+use crate::plan::{Component, Plan, PlanProblem};
 use crate::transaction::TxnKind;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -77,11 +84,7 @@ pub fn counting_components(plan: &Plan, kind: TxnKind, product: Option<&str>) ->
     plan.components
         .iter()
         .enumerate()
-        .filter(|(_, c)| {
-            let m = c.measure();
-            m.kinds.contains(&kind)
-                && m.products.as_ref().is_none_or(|ps| product.is_some_and(|p| ps.iter().any(|x| x == p)))
-        })
+        .filter(|(_, c)| c.measure().is_some_and(|m| m.counts(kind, product, None, None)))
         .map(|(i, _)| (i, if kind == TxnKind::Outflow { -1 } else { 1 }))
         .collect()
 }
@@ -197,33 +200,87 @@ pub enum BatchError {
         /// The component needing it.
         component: String,
     },
+    /// The plan breaks its rules.
+    #[error("plan is invalid: {}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; "))]
+    InvalidPlan(Vec<PlanProblem>),
+    /// The plan uses something batch crediting cannot do; statements can.
+    #[error("`{part}` cannot run in batch: {reason}")]
+    Unsupported {
+        /// The component id, or the plan field.
+        part: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// A payee's terms could not be set (e.g. a quota of zero).
+    #[error("payee {payee}: {source}")]
+    Payee {
+        /// The payee's id.
+        payee: String,
+        /// What is wrong.
+        source: CalcError,
+    },
+}
+
+/// The first part of the plan that batch crediting cannot run, and why.
+pub fn unsupported(plan: &Plan) -> Option<BatchError> {
+    let refuse = |part: &str, reason| Some(BatchError::Unsupported { part: part.to_string(), reason });
+    if plan.crediting.rollup.is_some() {
+        return refuse("crediting.rollup", "roll-up needs the org chart on each transaction's date");
+    }
+    if plan.draw.is_some() {
+        return refuse("draw", "draws run month by month on statements");
+    }
+    if plan.cap_fixed_pay_multiple.is_some() {
+        return refuse("cap_fixed_pay_multiple", "batch inputs carry no fixed pay");
+    }
+    for component in &plan.components {
+        if !matches!(component, Component::Flat { .. } | Component::Tiered { .. }) {
+            return refuse(component.id(), "only flat and tiered components run in batch");
+        }
+        if let Some(m) = component.measure()
+            && (m.channels.is_some() || m.origin.is_some() || m.roles.is_some() || m.aum_fee.is_some())
+        {
+            return refuse(component.id(), "batch crediting filters by kind and product only");
+        }
+    }
+    None
 }
 
 /// Evaluates every payee's months: cumulative earnings per component, rounded by the plan's
-/// rule each month, paid as the difference from the previous month with credit.
+/// rule each month (then the plan cap), paid as the difference from the previous month with
+/// credit.
 pub fn payouts(
     plan: &Plan,
     acc: &Accumulator,
     payee_names: &[String],
     quotas: &[Option<Decimal>],
 ) -> Result<Vec<PayoutRow>, BatchError> {
+    let problems = plan.validate();
+    if !problems.is_empty() {
+        return Err(BatchError::InvalidPlan(problems));
+    }
+    if let Some(refused) = unsupported(plan) {
+        return Err(refused);
+    }
     let digits = plan.currency.minor_digits();
     let n = plan.components.len();
+    let slots = Slots::new(plan);
+    let (start, end) = (NaiveDate::MIN, NaiveDate::MIN);
+    let scores = ScoreBook::default();
     let mut rows = Vec::new();
     let mut ytd = vec![0i64; n];
-    let mut paid = vec![Decimal::ZERO; n];
+    let mut measured = vec![Measured::default(); n];
     for (payee, name) in payee_names.iter().enumerate().take(acc.payees()) {
         if !acc.seen[payee * 12..payee * 12 + 12].iter().any(|s| *s) {
             continue;
         }
-        let quota = quotas.get(payee).copied().flatten();
-        if quota.is_none()
-            && let Some(c) = plan.components.iter().find(|c| matches!(c, Component::Tiered { .. }))
-        {
-            return Err(BatchError::MissingQuota { payee: name.clone(), component: c.id().to_string() });
-        }
+        let inputs = PayeeInputs { annual_quota: quotas.get(payee).copied().flatten(), ..PayeeInputs::new(name, &[]) };
+        let terms = terms(plan, &inputs, &[], start, end, digits).map_err(|e| match e {
+            CalcError::MissingQuota { payee, component } => BatchError::MissingQuota { payee, component },
+            source => BatchError::Payee { payee: name.clone(), source },
+        })?;
         ytd.iter_mut().for_each(|y| *y = 0);
-        paid.iter_mut().for_each(|p| *p = Decimal::ZERO);
+        let mut paid = Decimal::ZERO;
         for month in 0..12 {
             for (c, y) in ytd.iter_mut().enumerate() {
                 *y += acc.sums[(payee * n + c) * 12 + month];
@@ -231,15 +288,13 @@ pub fn payouts(
             if !acc.seen[payee * 12 + month] {
                 continue;
             }
-            let mut payout = Decimal::ZERO;
-            for (c, component) in plan.components.iter().enumerate() {
-                let measured = Decimal::new(ytd[c], digits);
-                let earned = plan.rounding.round(component_earnings(component, measured, quota), digits);
-                payout += earned - paid[c];
-                paid[c] = earned;
+            for (c, m) in measured.iter_mut().enumerate() {
+                m.amount = Decimal::new(ytd[c], digits);
             }
+            let earned = evaluate(plan, &terms, &slots, &measured, &scores, start, end, digits).total();
             let calendar = (plan.year_start_month - 1 + month as u32) % 12 + 1;
-            rows.push(PayoutRow { payee, month: calendar, payout });
+            rows.push(PayoutRow { payee, month: calendar, payout: earned - paid });
+            paid = earned;
         }
     }
     Ok(rows)
@@ -263,6 +318,22 @@ mod tests {
                   "tiers": [{"up_to": "0.5", "rate": "0.02"}, {"up_to": "1", "rate": "0.04"}, {"rate": "0.08"}]}]}"#,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn plans_batch_cannot_run_are_refused_by_name() {
+        let mut plan = plan();
+        plan.draw = Some(crate::plan::Draw {
+            kind: crate::plan::DrawKind::Recoverable,
+            amount: Decimal::ONE,
+            from: None,
+            to: None,
+        });
+        let err = payouts(&plan, &Accumulator::new(0, 1), &[], &[]).unwrap_err();
+        assert_eq!(
+            err,
+            BatchError::Unsupported { part: "draw".into(), reason: "draws run month by month on statements" }
+        );
     }
 
     proptest! {
@@ -289,12 +360,13 @@ mod tests {
                 }
                 acc.credit(&parties, compiled.month_index(date).0, *cents, &components, &mut scratch);
                 txns.push(Transaction { id: format!("T{i}"), date, kind: TxnKind::Booking, amount: Decimal::new(*cents, 2),
-                    currency: Currency::new("USD"), product: None, client_id: None, parties: engine_parties });
+                    currency: Currency::new("USD"), product: None, client_id: None, channel: None, origin: None,
+                    recorded_on: None, parties: engine_parties });
             }
             let rows = payouts(&plan, &acc, &names, &quotas).unwrap();
             for row in rows {
                 let period = Period::month_of(NaiveDate::from_ymd_opt(2026, row.month, 1).unwrap());
-                let inputs = PayeeInputs { payee: &names[row.payee], annual_quota: quotas[row.payee], transactions: &txns };
+                let inputs = PayeeInputs { annual_quota: quotas[row.payee], ..PayeeInputs::new(&names[row.payee], &txns) };
                 let statement = statement_for_period(&plan, &inputs, &period).unwrap();
                 prop_assert_eq!(statement.total, row.payout);
             }

@@ -1,42 +1,176 @@
 //! The period calculation: cumulative year to date, with a true-up against what was paid.
+//!
+//! Each statement recomputes the plan year from its first day: earnings to the period's end
+//! minus earnings to the previous period's end, per component. The rules behind the inputs
+//! (the long form, with examples, is `docs/plans.md`):
+//!
+//! - **Proration.** Quotas, target incentives and fixed pay are full-year figures. When the
+//!   payee's `assignments` do not cover the whole plan year, each is multiplied by days
+//!   assigned / days in the plan year and rounded to the currency's minor unit by the plan's
+//!   rule; credits dated on days the payee was not assigned do not count.
+//! - **Late and corrected transactions.** A statement counts only transactions recorded by
+//!   its period's end, so re-running a closed period reproduces what was paid. A transaction
+//!   dated in a closed period but recorded later (a correction is such a transaction carrying
+//!   the difference, or a reversal and a replacement) changes what closed periods earned: the
+//!   next statement pays `recalculated earnings to the previous period's end - what earlier
+//!   statements paid` as an explicit adjustment line naming it. What was paid is
+//!   `paid_to_date` when given, else the earlier statement recomputed as it was.
+//! - **Draws.** Month by month from the plan year's start: a recoverable draw advances the
+//!   shortfall of a month's pay below the draw and recovers the balance from later months'
+//!   pay above it; a guarantee tops a month up to its amount and is never recovered.
 
-use crate::credit::{Credit, credit_transaction};
-use crate::format::{money, percent};
-use crate::plan::{Component, Measure, Plan, Tier, TierMethod};
-use crate::statement::{BandResult, Period, Statement, StatementLine};
+pub mod eval;
+mod explain;
+
+use crate::credit::{Credit, OrgChart, ReportingLine, parts_to};
+use crate::plan::{Component, DrawKind, MAX_AMOUNT, PLAN_CAP_ID, Plan, PlanProblem};
+use crate::statement::{Period, Statement};
 use crate::transaction::{Transaction, TxnKind};
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
+use eval::{AumMonth, Evaluation, Measured, ScoreBook, Slots, Terms, aum_fee, day_basis, prorate};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// What one payee brings to a calculation.
-#[derive(Debug, Clone, Copy)]
+/// What one payee brings to a calculation. Annual figures are for a full plan year; the
+/// engine prorates them when `assignments` cover less.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PayeeInputs<'a> {
     /// The payee's id.
-    pub payee: &'a str,
-    /// Annual quota in the plan's currency, needed by tiered components.
+    pub payee: Cow<'a, str>,
+    /// Annual quota, used by every component that needs one unless `quotas` names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual_quota: Option<Decimal>,
+    /// Annual quota by component id, or target by financial KPI id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub quotas: BTreeMap<String, Decimal>,
+    /// Annual target incentive by component id, overriding the plan's.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub target_incentives: BTreeMap<String, Decimal>,
+    /// Annual fixed pay (salary), for a plan capped at a multiple of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_pay: Option<Decimal>,
+    /// Scores of non-financial KPIs, dated; the latest on or before a date counts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<Score>,
+    /// Recoverable draw still owed at the plan year's start, carried from the year before.
+    #[serde(default, skip_serializing_if = "Decimal::is_zero")]
+    pub draw_balance: Decimal,
+    /// When the payee is on this plan; the whole plan year when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assignments: Vec<Assignment>,
+    /// Reporting lines for roll-up credit; a manager's transactions must include their reports'.
+    #[serde(default, skip_serializing_if = "no_lines")]
+    pub org: Cow<'a, [ReportingLine]>,
+    /// What earlier statements of this plan year paid, by component id (and `plan-cap`),
+    /// up to the end of the previous period.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub paid_to_date: BTreeMap<String, Decimal>,
     /// Transactions that may credit the payee, in any order.
-    pub transactions: &'a [Transaction],
+    #[serde(default)]
+    pub transactions: Cow<'a, [Transaction]>,
+}
+
+fn no_lines(lines: &[ReportingLine]) -> bool {
+    lines.is_empty()
+}
+
+impl<'a> PayeeInputs<'a> {
+    /// Inputs naming only the payee and their transactions; set other fields as needed.
+    pub fn new(payee: &'a str, transactions: &'a [Transaction]) -> PayeeInputs<'a> {
+        PayeeInputs { payee: Cow::Borrowed(payee), transactions: Cow::Borrowed(transactions), ..PayeeInputs::default() }
+    }
+
+    /// A copy that owns everything it refers to.
+    pub fn into_owned(self) -> PayeeInputs<'static> {
+        PayeeInputs {
+            payee: Cow::Owned(self.payee.into_owned()),
+            org: Cow::Owned(self.org.into_owned()),
+            transactions: Cow::Owned(self.transactions.into_owned()),
+            annual_quota: self.annual_quota,
+            quotas: self.quotas,
+            target_incentives: self.target_incentives,
+            fixed_pay: self.fixed_pay,
+            scores: self.scores,
+            draw_balance: self.draw_balance,
+            assignments: self.assignments,
+            paid_to_date: self.paid_to_date,
+        }
+    }
+}
+
+/// A span of days on the plan, inclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day, if it has ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+}
+
+/// A non-financial KPI's score, on the KPI's scale (0 to `scale`, 0 to 1 by default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Score {
+    /// The KPI's id.
+    pub kpi: String,
+    /// The score given.
+    pub score: Decimal,
+    /// The day it was assessed.
+    pub as_of: NaiveDate,
 }
 
 /// Why a statement could not be calculated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalcError {
-    /// A tiered component needs a quota and the payee has none.
+    /// The plan breaks its rules; every problem is listed.
+    #[error("plan is invalid: {}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; "))]
+    InvalidPlan(Vec<PlanProblem>),
+    /// The period ends before it starts.
+    #[error("the period from {start} to {end} ends before it starts")]
+    InvalidPeriod {
+        /// First day given.
+        start: NaiveDate,
+        /// Last day given.
+        end: NaiveDate,
+    },
+    /// A component (or a gate or KPI) needs a quota and the payee has none.
     #[error("component `{component}` needs an annual quota for payee {payee}, and none was given")]
     MissingQuota {
+        /// The payee.
+        payee: String,
+        /// The component or KPI.
+        component: String,
+    },
+    /// A quota of zero or less cannot define attainment.
+    #[error("quota for `{component}` of payee {payee} must be positive, got {quota}")]
+    NonPositiveQuota {
+        /// The payee.
+        payee: String,
+        /// The component or KPI.
+        component: String,
+        /// The quota, after any proration.
+        quota: Decimal,
+    },
+    /// A quota bonus or scorecard needs a target incentive and neither plan nor payee gives one.
+    #[error("component `{component}` needs a target incentive for payee {payee}, and none was given")]
+    MissingTarget {
         /// The payee.
         payee: String,
         /// The component.
         component: String,
     },
-    /// A quota of zero or less cannot define attainment bands.
-    #[error("annual quota for payee {payee} must be positive, got {quota}")]
-    NonPositiveQuota {
+    /// The plan caps pay at a multiple of fixed pay and the payee has none.
+    #[error("plan `{plan}` caps pay at a multiple of fixed pay, and payee {payee} has none")]
+    MissingFixedPay {
         /// The payee.
         payee: String,
-        /// The quota given.
-        quota: Decimal,
+        /// The plan.
+        plan: String,
     },
     /// A transaction is in a currency other than the plan's.
     #[error("transaction {txn} is in {found}, but plan `{plan}` pays in {expected}")]
@@ -50,90 +184,555 @@ pub enum CalcError {
         /// The plan.
         plan: String,
     },
+    /// An amount is beyond what the engine accepts (a quadrillion either way) or negative
+    /// where it cannot be.
+    #[error("{what} is {value}, outside the accepted range")]
+    OutOfRange {
+        /// Which input, e.g. `transaction T1 amount`.
+        what: String,
+        /// The value given.
+        value: Decimal,
+    },
+    /// A KPI score is below zero or above the KPI's scale.
+    #[error("score {score} for KPI `{kpi}` of payee {payee} is outside 0 to {scale}")]
+    ScoreOutOfRange {
+        /// The payee.
+        payee: String,
+        /// The KPI.
+        kpi: String,
+        /// The score given.
+        score: Decimal,
+        /// The top of the KPI's scale.
+        scale: Decimal,
+    },
+    /// Two scores for one KPI on one day: which counts would depend on their order.
+    #[error("KPI `{kpi}` of payee {payee} has two scores dated {as_of}")]
+    DuplicateScore {
+        /// The payee.
+        payee: String,
+        /// The KPI.
+        kpi: String,
+        /// The shared date.
+        as_of: NaiveDate,
+    },
+    /// An assignment ends before it starts.
+    #[error("assignment of payee {payee} from {from} ends on {to}, before it starts")]
+    InvalidAssignment {
+        /// The payee.
+        payee: String,
+        /// First day given.
+        from: NaiveDate,
+        /// Last day given.
+        to: NaiveDate,
+    },
+    /// The payee's assignments do not touch the plan year.
+    #[error("payee {payee} is not assigned to the plan in the plan year starting {year_start}")]
+    NotAssigned {
+        /// The payee.
+        payee: String,
+        /// The plan year's first day.
+        year_start: NaiveDate,
+    },
 }
 
 /// First day of the plan year containing `date`.
 pub fn year_start(plan: &Plan, date: NaiveDate) -> NaiveDate {
-    let m = plan.year_start_month;
+    let m = plan.year_start_month.clamp(1, 12);
     let year = if date.month() >= m { date.year() } else { date.year() - 1 };
-    NaiveDate::from_ymd_opt(year, m, 1).expect("valid plan year start")
+    NaiveDate::from_ymd_opt(year, m, 1).unwrap_or(date)
 }
 
-/// Computes the payee's statement for `period`: earnings to date minus earnings to the end of
-/// the previous period, per component, each line explained.
-pub fn statement_for_period(plan: &Plan, inputs: &PayeeInputs, period: &Period) -> Result<Statement, CalcError> {
-    let start = year_start(plan, period.end);
-    let digits = plan.currency.minor_digits();
-    if let Some(q) = inputs.annual_quota
-        && q <= Decimal::ZERO
-    {
-        return Err(CalcError::NonPositiveQuota { payee: inputs.payee.to_string(), quota: q });
-    }
-    let mut credits: Vec<(NaiveDate, TxnKind, Option<&str>, Credit)> = Vec::new();
-    // A transaction no component measures cannot change the statement, whatever its currency.
-    let measured = |t: &&Transaction| plan.components.iter().any(|c| counts(c.measure(), t.kind, t.product.as_deref()));
-    for txn in inputs.transactions.iter().filter(|t| t.date >= start && t.date <= period.end).filter(measured) {
-        if txn.currency != plan.currency {
-            return Err(CalcError::CurrencyMismatch {
-                txn: txn.id.clone(),
-                found: txn.currency.0.clone(),
-                expected: plan.currency.0.clone(),
-                plan: plan.id.clone(),
-            });
+/// Last day of the plan year starting `start`.
+fn year_end(start: NaiveDate) -> NaiveDate {
+    start.checked_add_months(Months::new(12)).and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
+}
+
+/// A point at which earnings are evaluated: credits dated by `cutoff` and recorded by `known_by`.
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    cutoff: NaiveDate,
+    known_by: NaiveDate,
+}
+
+/// One credit to the payee, with its transaction; names are borrowed, not copied.
+#[derive(Debug)]
+struct Item<'i> {
+    txn: &'i Transaction,
+    role: &'i str,
+    amount: Decimal,
+    share: Decimal,
+    known: NaiveDate,
+}
+
+impl Item<'_> {
+    /// The item as a credit to `payee`, for a statement line.
+    fn credit(&self, payee: &str) -> Credit {
+        Credit {
+            txn_id: self.txn.id.clone(),
+            payee: payee.to_string(),
+            role: self.role.to_string(),
+            amount: self.amount,
+            share: self.share,
         }
-        for credit in credit_transaction(&plan.crediting, txn, digits) {
-            if credit.payee == inputs.payee {
-                credits.push((txn.date, txn.kind, txn.product.as_deref(), credit));
+    }
+
+    /// The credited amount with its sign: outflows count against.
+    fn signed(&self) -> Decimal {
+        if self.txn.kind == TxnKind::Outflow { -self.amount } else { self.amount }
+    }
+}
+
+/// A calculation in progress: the payee's terms and credited items for one plan year.
+struct Run<'p, 'i> {
+    plan: &'p Plan,
+    inputs: &'i PayeeInputs<'i>,
+    digits: u32,
+    year_start: NaiveDate,
+    assigned: Vec<(NaiveDate, NaiveDate)>,
+    terms: Terms,
+    slots: Slots<'p>,
+    scores: ScoreBook,
+    items: Vec<Item<'i>>,
+    /// Per slot, the items it counts, in date order.
+    members: Vec<Vec<usize>>,
+}
+
+impl<'p, 'i> Run<'p, 'i> {
+    fn new(plan: &'p Plan, inputs: &'i PayeeInputs<'i>, period: &Period) -> Result<Run<'p, 'i>, CalcError> {
+        let problems = plan.validate();
+        if !problems.is_empty() {
+            return Err(CalcError::InvalidPlan(problems));
+        }
+        if period.start > period.end {
+            return Err(CalcError::InvalidPeriod { start: period.start, end: period.end });
+        }
+        check_amounts(inputs)?;
+        let year_start = year_start(plan, period.end);
+        let year_end = year_end(year_start);
+        let digits = plan.currency.minor_digits();
+        let assigned = assigned_spans(inputs, year_start, year_end)?;
+        let terms = terms(plan, inputs, &assigned, year_start, year_end, digits)?;
+        let scores = scores(plan, inputs)?;
+        let slots = Slots::new(plan);
+        let mut run = Run {
+            plan,
+            inputs,
+            digits,
+            year_start,
+            assigned,
+            terms,
+            slots,
+            scores,
+            items: Vec::new(),
+            members: Vec::new(),
+        };
+        run.credit(period)?;
+        Ok(run)
+    }
+
+    /// Credits every relevant transaction of the plan year to the payee.
+    fn credit(&mut self, period: &Period) -> Result<(), CalcError> {
+        let (plan, inputs) = (self.plan, self.inputs);
+        let org_chart = OrgChart::new(&inputs.org);
+        let specs = &self.slots.specs;
+        // A transaction no measure counts cannot change the statement, whatever its currency.
+        let measured = |t: &Transaction| {
+            specs.iter().any(|s| s.measure.counts(t.kind, t.product.as_deref(), t.channel.as_deref(), t.origin))
+        };
+        let assigned = |d: NaiveDate| self.assigned.is_empty() || self.assigned.iter().any(|(f, t)| *f <= d && d <= *t);
+        for txn in inputs.transactions.iter() {
+            if txn.date < self.year_start || txn.date > period.end || txn.known_on() > period.end {
+                continue;
+            }
+            if !measured(txn) || !assigned(txn.date) {
+                continue;
+            }
+            if txn.currency != plan.currency {
+                return Err(CalcError::CurrencyMismatch {
+                    txn: txn.id.clone(),
+                    found: txn.currency.0.clone(),
+                    expected: plan.currency.0.clone(),
+                    plan: plan.id.clone(),
+                });
+            }
+            if txn.amount.abs() > MAX_AMOUNT || (txn.kind == TxnKind::Aum && txn.amount < Decimal::ZERO) {
+                return Err(CalcError::OutOfRange {
+                    what: format!("transaction {} amount", txn.id),
+                    value: txn.amount,
+                });
+            }
+            for part in parts_to(&plan.crediting, txn, &inputs.payee, &org_chart, self.digits) {
+                let (amount, share) = (part.amount, part.share);
+                self.items.push(Item { txn, role: part.role(txn), amount, share, known: txn.known_on() });
             }
         }
+        // A stable order makes statements identical however the input was ordered.
+        // A stable order makes statements identical however the input was ordered: by date
+        // (a counting sort over the days of the year), then by transaction, role and the rest.
+        let items = &self.items;
+        let span = usize::try_from((period.end - self.year_start).num_days()).unwrap_or(0) + 1;
+        let day = |i: &Item| usize::try_from((i.txn.date - self.year_start).num_days()).unwrap_or(0).min(span - 1);
+        let mut starts = vec![0usize; span + 1];
+        for item in items {
+            starts[day(item) + 1] += 1;
+        }
+        for d in 0..span {
+            starts[d + 1] += starts[d];
+        }
+        let mut next = starts.clone();
+        let mut order = vec![0usize; items.len()];
+        for (i, item) in items.iter().enumerate() {
+            order[next[day(item)]] = i;
+            next[day(item)] += 1;
+        }
+        for d in 0..span {
+            order[starts[d]..starts[d + 1]].sort_unstable_by(|&a, &b| item_key(&items[a]).cmp(&item_key(&items[b])));
+        }
+        let mut slots: Vec<Option<Item<'i>>> = std::mem::take(&mut self.items).into_iter().map(Some).collect();
+        self.items = order.into_iter().filter_map(|i| slots[i].take()).collect();
+        self.members = specs
+            .iter()
+            .map(|spec| {
+                (0..self.items.len())
+                    .filter(|&i| {
+                        let (t, role) = (self.items[i].txn, self.items[i].role);
+                        spec.measure.counts(t.kind, t.product.as_deref(), t.channel.as_deref(), t.origin)
+                            && spec.measure.counts_role(role)
+                            && spec.window.is_none_or(|(from, to)| from <= t.date && t.date <= to)
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(())
     }
-    // A stable order makes statements identical however the input was ordered.
-    credits.sort_by(|a, b| (a.0, &a.3.txn_id, &a.3.role).cmp(&(b.0, &b.3.txn_id, &b.3.role)));
 
-    let mut lines = Vec::with_capacity(plan.components.len());
+    /// Every component's earnings at a point; nothing before the plan year starts.
+    fn evaluate(&self, point: Point) -> Evaluation {
+        if point.cutoff < self.year_start {
+            return Evaluation::nothing(self.plan);
+        }
+        let measured: Vec<Measured> = (0..self.slots.specs.len()).map(|s| self.measure(s, point)).collect();
+        eval::evaluate(
+            self.plan,
+            &self.terms,
+            &self.slots,
+            &measured,
+            &self.scores,
+            self.year_start,
+            point.cutoff,
+            self.digits,
+        )
+    }
+
+    /// The items of slot `s` counted at `point`.
+    fn counted(&self, s: usize, point: Point) -> impl Iterator<Item = &Item<'i>> + '_ {
+        self.members[s]
+            .iter()
+            .map(|&i| &self.items[i])
+            .take_while(move |item| item.txn.date <= point.cutoff)
+            .filter(move |item| item.known <= point.known_by)
+    }
+
+    fn measure(&self, s: usize, point: Point) -> Measured {
+        if let Some(fee) = &self.slots.specs[s].measure.aum_fee {
+            let months = self.aum_months(s, point, fee.bps, fee.day_count);
+            return Measured { amount: months.iter().map(|m| m.fee).sum(), units: Decimal::ZERO, months };
+        }
+        let mut measured = Measured::default();
+        for item in self.counted(s, point) {
+            measured.amount += item.signed();
+            measured.units += if item.txn.kind == TxnKind::Outflow { -item.share } else { item.share };
+        }
+        measured
+    }
+
+    /// Month by month: average credited AUM (per client, the mean of its balances dated in
+    /// the month; summed over clients) x bps x days / (10,000 x basis).
+    fn aum_months(&self, s: usize, point: Point, bps: Decimal, day_count: crate::plan::DayCount) -> Vec<AumMonth> {
+        let mut months = Vec::new();
+        let mut from = self.year_start;
+        while from <= point.cutoff {
+            let next = from.checked_add_months(Months::new(1)).unwrap_or(NaiveDate::MAX);
+            let to = next.pred_opt().unwrap_or(next).min(point.cutoff);
+            let mut clients: BTreeMap<&str, BTreeMap<NaiveDate, Decimal>> = BTreeMap::new();
+            for item in self.counted(s, point).filter(|i| i.txn.date >= from && i.txn.date <= to) {
+                let client = item.txn.client_id.as_deref().unwrap_or(&item.txn.id);
+                *clients.entry(client).or_default().entry(item.txn.date).or_default() += item.amount;
+            }
+            let average: Decimal = clients
+                .values()
+                .map(|days| days.values().copied().sum::<Decimal>() / Decimal::from(days.len() as u64))
+                .sum();
+            let days = (to - from).num_days() + 1;
+            let basis = day_basis(day_count, from.year());
+            months.push(AumMonth { from, days, basis, average, fee: aum_fee(average, bps, days, basis) });
+            if next <= from || next == NaiveDate::MAX {
+                break;
+            }
+            from = next;
+        }
+        months
+    }
+
+    /// What earlier statements paid for a line: the input, else the earlier statement as it
+    /// was computed (`as_known`), else the recalculation.
+    fn paid(&self, id: &str, as_known: Option<Decimal>, recalculated: Decimal) -> Decimal {
+        self.inputs.paid_to_date.get(id).copied().or(as_known).unwrap_or(recalculated)
+    }
+
+    /// Whether the payee is assigned on any day from `from` to `to`.
+    fn assigned_between(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        self.assigned.is_empty() || self.assigned.iter().any(|(f, t)| *f <= to && from <= *t)
+    }
+}
+
+/// An item's place within its day: transaction, role, then anything that could tell two
+/// items with the same id apart.
+fn item_key<'a>(i: &'a Item) -> (&'a str, &'a str, Decimal, NaiveDate, TxnKind) {
+    (&i.txn.id, i.role, i.amount, i.known, i.txn.kind)
+}
+
+/// Refuses amounts the engine cannot hold safely (transactions are checked when credited).
+fn check_amounts(inputs: &PayeeInputs) -> Result<(), CalcError> {
+    let named = |what: &str, key: &str| format!("{what} `{key}`");
+    let mut amounts: Vec<(String, Decimal, bool)> = Vec::new();
+    if let Some(q) = inputs.annual_quota {
+        amounts.push(("annual quota".into(), q, false));
+    }
+    amounts.extend(inputs.quotas.iter().map(|(k, v)| (named("quota", k), *v, false)));
+    amounts.extend(inputs.target_incentives.iter().map(|(k, v)| (named("target incentive", k), *v, true)));
+    if let Some(f) = inputs.fixed_pay {
+        amounts.push(("fixed pay".into(), f, true));
+    }
+    amounts.push(("draw balance".into(), inputs.draw_balance, true));
+    amounts.extend(inputs.paid_to_date.iter().map(|(k, v)| (named("paid to date", k), *v, false)));
+    amounts.extend(inputs.scores.iter().map(|s| (named("score", &s.kpi), s.score, false)));
+    for (what, value, not_negative) in amounts {
+        if value.abs() > MAX_AMOUNT || (not_negative && value < Decimal::ZERO) {
+            return Err(CalcError::OutOfRange { what, value });
+        }
+    }
+    Ok(())
+}
+
+/// The payee's assigned days within the plan year, merged; empty when not restricted.
+fn assigned_spans(
+    inputs: &PayeeInputs,
+    year_start: NaiveDate,
+    year_end: NaiveDate,
+) -> Result<Vec<(NaiveDate, NaiveDate)>, CalcError> {
+    if inputs.assignments.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut spans = Vec::new();
+    for a in &inputs.assignments {
+        let to = a.to.unwrap_or(NaiveDate::MAX);
+        if to < a.from {
+            return Err(CalcError::InvalidAssignment { payee: inputs.payee.to_string(), from: a.from, to });
+        }
+        let (from, to) = (a.from.max(year_start), to.min(year_end));
+        if from <= to {
+            spans.push((from, to));
+        }
+    }
+    spans.sort();
+    let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for (from, to) in spans {
+        match merged.last_mut() {
+            Some(last) if from <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(to),
+            _ => merged.push((from, to)),
+        }
+    }
+    if merged.is_empty() {
+        return Err(CalcError::NotAssigned { payee: inputs.payee.to_string(), year_start });
+    }
+    Ok(merged)
+}
+
+/// Quotas, targets and fixed pay for the plan year, prorated; refuses what is missing.
+pub(crate) fn terms(
+    plan: &Plan,
+    inputs: &PayeeInputs,
+    assigned: &[(NaiveDate, NaiveDate)],
+    year_start: NaiveDate,
+    year_end: NaiveDate,
+    digits: u32,
+) -> Result<Terms, CalcError> {
+    let payee = || inputs.payee.to_string();
+    let year_days = (year_end - year_start).num_days() + 1;
+    let days: i64 = assigned.iter().map(|(f, t)| (*t - *f).num_days() + 1).sum();
+    let proration = (!assigned.is_empty() && days < year_days).then_some((days, year_days));
+    let prorated = |annual: Decimal| prorate(annual, proration, plan.rounding, digits);
+    let positive = |id: &str, annual: Decimal| {
+        let p = prorated(annual);
+        if annual <= Decimal::ZERO || p.value <= Decimal::ZERO {
+            Err(CalcError::NonPositiveQuota { payee: payee(), component: id.to_string(), quota: p.value })
+        } else {
+            Ok(p)
+        }
+    };
+    let gated: BTreeSet<&str> = plan
+        .components
+        .iter()
+        .filter_map(|c| c.gate())
+        .filter(|g| g.min_attainment.is_some())
+        .map(|g| g.component.as_str())
+        .collect();
+    let mut terms = Terms { proration, ..Terms::default() };
     for component in &plan.components {
-        let measure = component.measure();
-        let counted: Vec<&(NaiveDate, TxnKind, Option<&str>, Credit)> =
-            credits.iter().filter(|c| counts(measure, c.1, c.2)).collect();
-        let signed = |c: &&(NaiveDate, TxnKind, Option<&str>, Credit)| {
-            if c.1 == TxnKind::Outflow { -c.3.amount } else { c.3.amount }
+        let id = component.id();
+        let quota = if component.needs_quota() || gated.contains(id) {
+            let annual = inputs.quotas.get(id).copied().or(inputs.annual_quota);
+            let annual = annual.ok_or_else(|| CalcError::MissingQuota { payee: payee(), component: id.to_string() })?;
+            Some(positive(id, annual)?)
+        } else {
+            None
         };
-        let ytd: Decimal = counted.iter().map(signed).sum();
-        let before: Decimal = counted.iter().filter(|c| c.0 < period.start).map(signed).sum();
-        let quota = match component {
-            Component::Tiered { .. } => Some(inputs.annual_quota.ok_or_else(|| CalcError::MissingQuota {
+        terms.quotas.push(quota);
+        let plan_target = match component {
+            Component::QuotaBonus { target_incentive, .. } | Component::Scorecard { target_incentive, .. } => {
+                Some(*target_incentive)
+            }
+            _ => None,
+        };
+        let target = match plan_target {
+            Some(from_plan) => {
+                let annual = inputs.target_incentives.get(id).copied().or(from_plan);
+                let annual =
+                    annual.ok_or_else(|| CalcError::MissingTarget { payee: payee(), component: id.to_string() })?;
+                Some(prorated(annual))
+            }
+            None => None,
+        };
+        terms.targets.push(target);
+        let mut kpi_targets = Vec::new();
+        if let Component::Scorecard { kpis, .. } = component {
+            for kpi in kpis {
+                kpi_targets.push(match &kpi.measure {
+                    Some(_) => {
+                        let annual = inputs.quotas.get(&kpi.id).copied().or(kpi.target);
+                        let annual = annual
+                            .ok_or_else(|| CalcError::MissingQuota { payee: payee(), component: kpi.id.clone() })?;
+                        Some(positive(&kpi.id, annual)?)
+                    }
+                    None => None,
+                });
+            }
+        }
+        terms.kpi_targets.push(kpi_targets);
+    }
+    if plan.cap_fixed_pay_multiple.is_some() {
+        let fixed =
+            inputs.fixed_pay.ok_or_else(|| CalcError::MissingFixedPay { payee: payee(), plan: plan.id.clone() })?;
+        terms.fixed_pay = Some(prorated(fixed));
+    }
+    Ok(terms)
+}
+
+/// The payee's scores of this plan's scored KPIs, checked against each KPI's scale.
+fn scores(plan: &Plan, inputs: &PayeeInputs) -> Result<ScoreBook, CalcError> {
+    let scales: BTreeMap<&str, Decimal> = plan
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            Component::Scorecard { kpis, .. } => Some(kpis),
+            _ => None,
+        })
+        .flatten()
+        .filter(|k| k.measure.is_none())
+        .map(|k| (k.id.as_str(), k.scale.unwrap_or(Decimal::ONE)))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut kept = Vec::new();
+    for s in &inputs.scores {
+        let Some(scale) = scales.get(s.kpi.as_str()) else { continue };
+        if s.score < Decimal::ZERO || s.score > *scale {
+            return Err(CalcError::ScoreOutOfRange {
                 payee: inputs.payee.to_string(),
-                component: component.id().to_string(),
-            })?),
-            // The payee's quota is set on the tiered measure; quoting it against another
-            // measure's amount would mislead. Per-measure quotas come with the full engine.
-            Component::Flat { .. } => None,
-        };
-        let now = earnings(component, ytd, quota);
-        let earned_to_date = plan.rounding.round(now.total, digits);
-        let paid_before = plan.rounding.round(earnings(component, before, quota).total, digits);
-        let period_credits: Vec<Credit> = counted.iter().filter(|c| c.0 >= period.start).map(|c| c.3.clone()).collect();
-        let mut line = StatementLine {
-            component_id: component.id().to_string(),
-            component_name: component.name().to_string(),
-            rule: rule_text(component),
-            measure_label: measure_label(measure),
-            measure_ytd: ytd,
-            measure_period: ytd - before,
-            quota,
-            attainment: quota.map(|q| ytd / q),
-            bands: now.bands,
-            capped: now.capped,
-            floored: now.floored,
-            earned_to_date,
-            paid_before,
-            amount: earned_to_date - paid_before,
-            credits: period_credits,
-            ytd_credit_count: counted.len(),
-            explanation: String::new(),
-        };
-        line.explanation = explain(plan, &line, start);
-        lines.push(line);
+                kpi: s.kpi.clone(),
+                score: s.score,
+                scale: *scale,
+            });
+        }
+        if !seen.insert((s.kpi.as_str(), s.as_of)) {
+            return Err(CalcError::DuplicateScore {
+                payee: inputs.payee.to_string(),
+                kpi: s.kpi.clone(),
+                as_of: s.as_of,
+            });
+        }
+        kept.push((s.kpi.clone(), s.as_of, s.score));
+    }
+    Ok(ScoreBook::new(kept))
+}
+
+/// Computes the payee's statement for `period`: per component, earnings to date minus
+/// earnings to the end of the previous period, each line explained; then the plan cap,
+/// adjustments for closed periods, and the draw or guarantee, each as its own line.
+pub fn statement_for_period(plan: &Plan, inputs: &PayeeInputs, period: &Period) -> Result<Statement, CalcError> {
+    let run = Run::new(plan, inputs, period)?;
+    let end = Point { cutoff: period.end, known_by: period.end };
+    let now = run.evaluate(end);
+    let previous_end = period.start.pred_opt().unwrap_or(period.start);
+    let before = if period.start > run.year_start {
+        run.evaluate(Point { cutoff: previous_end, known_by: period.end })
+    } else {
+        Evaluation::nothing(plan)
+    };
+    let late: Vec<usize> = (0..run.items.len())
+        .filter(|&i| run.items[i].txn.date < period.start && run.items[i].known >= period.start)
+        .collect();
+    let as_known = (!late.is_empty() && period.start > run.year_start)
+        .then(|| run.evaluate(Point { cutoff: previous_end, known_by: previous_end }));
+
+    let mut lines = Vec::new();
+    let mut adjustments = Vec::new();
+    for (c, component) in plan.components.iter().enumerate() {
+        lines.push(explain::component_line(&run, c, &now, &before, period));
+        let recalculated = before.outcomes[c].earned;
+        let paid = run.paid(component.id(), as_known.as_ref().map(|k| k.outcomes[c].earned), recalculated);
+        if paid != recalculated {
+            let late_here: Vec<&Item> = late
+                .iter()
+                .filter(|&&i| run.slots.of_component(c).any(|s| run.members[s].binary_search(&i).is_ok()))
+                .map(|&i| &run.items[i])
+                .collect();
+            let adjustment = explain::adjustment_line(
+                &run,
+                component.id(),
+                component.name(),
+                recalculated,
+                paid,
+                &late_here,
+                period,
+            );
+            adjustments.push(adjustment);
+        }
+    }
+    if let (Some(cap_now), Some(cap_before)) = (now.plan_cap, before.plan_cap) {
+        let recalculated = cap_before.reduction;
+        let paid = run.paid(PLAN_CAP_ID, as_known.as_ref().map(Evaluation::plan_cap_reduction), recalculated);
+        if !cap_now.reduction.is_zero() || !recalculated.is_zero() || !paid.is_zero() {
+            lines.push(explain::plan_cap_line(&run, cap_now, cap_before, period));
+        }
+        if paid != recalculated {
+            let late_all: Vec<&Item> = late.iter().map(|&i| &run.items[i]).collect();
+            adjustments.push(explain::adjustment_line(
+                &run,
+                PLAN_CAP_ID,
+                "Plan cap",
+                recalculated,
+                paid,
+                &late_all,
+                period,
+            ));
+        }
+    }
+    lines.extend(adjustments);
+    if let Some(draw) = &plan.draw {
+        let before_draw: Decimal = lines.iter().map(|l| l.amount).sum();
+        let months = draw_months(&run, period, &now, before_draw);
+        lines.push(explain::draw_line(&run, draw, &months, &now, period));
     }
     let total = lines.iter().map(|l| l.amount).sum();
     Ok(Statement {
@@ -143,292 +742,83 @@ pub fn statement_for_period(plan: &Plan, inputs: &PayeeInputs, period: &Period) 
         plan_name: plan.name.clone(),
         currency: plan.currency.clone(),
         period: period.clone(),
-        year_start: start,
+        year_start: run.year_start,
         lines,
         total,
     })
 }
 
-fn counts(measure: &Measure, kind: TxnKind, product: Option<&str>) -> bool {
-    measure.kinds.contains(&kind)
-        && measure.products.as_ref().is_none_or(|ps| product.is_some_and(|p| ps.iter().any(|x| x == p)))
+/// One month of a draw or guarantee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DrawMonth {
+    /// First day of the month.
+    from: NaiveDate,
+    /// Whether the month falls in the statement's period.
+    in_period: bool,
+    /// Whether the draw applies (window and assignment).
+    applies: bool,
+    /// The month's pay before the draw.
+    earned: Decimal,
+    /// Advanced (positive) or recovered (negative); for a guarantee, the top-up.
+    effect: Decimal,
+    /// Recoverable balance after the month.
+    balance: Decimal,
 }
 
-/// Unrounded year-to-date earnings of a component on a measured amount (cap applied).
-pub fn component_earnings(component: &Component, measured: Decimal, quota: Option<Decimal>) -> Decimal {
-    earnings(component, measured, quota).total
-}
-
-struct Earnings {
-    total: Decimal,
-    bands: Vec<BandResult>,
-    capped: bool,
-    floored: bool,
-}
-
-/// Unrounded earnings of a component on a year-to-date measured amount.
-fn earnings(component: &Component, measured: Decimal, quota: Option<Decimal>) -> Earnings {
-    match component {
-        Component::Flat { rate, floor, .. } => {
-            let raw = measured * rate;
-            let total = floor.map_or(raw, |f| raw.max(f));
-            Earnings { total, bands: Vec::new(), capped: false, floored: total != raw }
-        }
-        Component::Tiered { method, tiers, cap_quota_multiple, .. } => {
-            let q = quota.unwrap_or(Decimal::ZERO);
-            let bands = match method {
-                TierMethod::Marginal => marginal(tiers, measured, q),
-                TierMethod::Retroactive => retroactive(tiers, measured, q),
-            };
-            let raw: Decimal = bands.iter().map(|b| b.earned).sum();
-            let cap = cap_quota_multiple.map(|m| m * q);
-            match cap {
-                Some(cap) if raw > cap => Earnings { total: cap, bands, capped: true, floored: false },
-                _ => Earnings { total: raw, bands, capped: false, floored: false },
-            }
-        }
-    }
-}
-
-fn band_edges(tiers: &[Tier], quota: Decimal) -> impl Iterator<Item = (Decimal, Option<Decimal>, Decimal)> + '_ {
-    let mut from = Decimal::ZERO;
-    tiers.iter().map(move |t| {
-        let to = t.up_to.map(|u| u * quota);
-        let band = (from, to, t.rate);
-        if let Some(to) = to {
-            from = to;
-        }
-        band
-    })
-}
-
-fn marginal(tiers: &[Tier], measured: Decimal, quota: Decimal) -> Vec<BandResult> {
-    band_edges(tiers, quota)
-        .map(|(from, to, rate)| {
-            let upper = to.map_or(measured, |t| measured.min(t));
-            let inside = (upper - from).max(Decimal::ZERO);
-            BandResult { from, to, rate, measured: inside, earned: inside * rate }
-        })
-        .collect()
-}
-
-fn retroactive(tiers: &[Tier], measured: Decimal, quota: Decimal) -> Vec<BandResult> {
-    let reached = band_edges(tiers, quota)
-        .position(|(_, to, _)| to.is_none_or(|t| measured <= t))
-        .unwrap_or(tiers.len().saturating_sub(1));
-    band_edges(tiers, quota)
-        .enumerate()
-        .map(|(i, (from, to, rate))| {
-            let whole = if i == reached { measured.max(Decimal::ZERO) } else { Decimal::ZERO };
-            BandResult { from, to, rate, measured: whole, earned: whole * rate }
-        })
-        .collect()
-}
-
-fn measure_label(measure: &Measure) -> String {
-    let kinds: Vec<&str> = measure.kinds.iter().map(|k| k.label()).collect();
-    let base = if measure.kinds.contains(&TxnKind::Inflow) && measure.kinds.contains(&TxnKind::Outflow) {
-        "net new assets".to_string()
-    } else {
-        kinds.join(" and ")
-    };
-    match &measure.products {
-        Some(products) => format!("{base} on {}", products.join(", ")),
-        None => base,
-    }
-}
-
-fn rule_text(component: &Component) -> String {
-    match component {
-        Component::Flat { rate, floor: None, .. } => format!("flat {}", percent(*rate)),
-        Component::Flat { rate, floor: Some(f), .. } => {
-            format!("flat {}, earnings to date at least {f}", percent(*rate))
-        }
-        Component::Tiered { method, tiers, cap_quota_multiple, .. } => {
-            let mut from = Decimal::ZERO;
-            let bands: Vec<String> = tiers
-                .iter()
-                .map(|t| {
-                    let text = match t.up_to {
-                        Some(u) => format!("{}–{} at {}", percent(from), percent(u), percent(t.rate)),
-                        None => format!("above {} at {}", percent(from), percent(t.rate)),
-                    };
-                    if let Some(u) = t.up_to {
-                        from = u;
-                    }
-                    text
-                })
-                .collect();
-            let kind = match method {
-                TierMethod::Marginal => "marginal tiers",
-                TierMethod::Retroactive => "retroactive tiers",
-            };
-            let cap = cap_quota_multiple.map(|c| format!("; capped at {} of quota", percent(c))).unwrap_or_default();
-            format!("{kind}: {}{cap}", bands.join(", "))
-        }
-    }
-}
-
-fn explain(plan: &Plan, line: &StatementLine, start: NaiveDate) -> String {
-    let c = &plan.currency;
-    let mut text = format!(
-        "Since {} you are credited {} of {}",
-        start.format("%-d %b %Y"),
-        money(line.measure_ytd, c),
-        line.measure_label
-    );
-    if let (Some(q), Some(a)) = (line.quota, line.attainment) {
-        text.push_str(&format!(", {} of your {} annual quota", percent(a.round_dp(4)), money(q, c)));
-    }
-    text.push_str(". ");
-    if line.bands.is_empty() {
-        text.push_str(&format!("The rule is {}. ", line.rule));
-        if line.floored {
-            text.push_str(&format!(
-                "The floor applies: earnings to date are held at {}. ",
-                money(line.earned_to_date, c)
-            ));
-        }
-    } else {
-        let paying: Vec<String> = line
-            .bands
-            .iter()
-            .filter(|b| !b.measured.is_zero())
-            .map(|b| {
-                let edge = match b.to {
-                    Some(to) => format!("{}–{}", money(b.from, c), money(to, c)),
-                    None => format!("above {}", money(b.from, c)),
-                };
-                format!("{} in the band {edge} pays {}: {}", money(b.measured, c), percent(b.rate), money(b.earned, c))
-            })
-            .collect();
-        if paying.is_empty() {
-            text.push_str("Nothing has reached a paying band yet. ");
+/// The draw month by month from the plan year's start to the period's end. A month's pay
+/// before the draw is the change in plan earnings to date over the month as known at its
+/// end; the period's months start from what was actually paid before it (its pre-draw lines
+/// sum to `in_period_total`).
+fn draw_months(run: &Run, period: &Period, now: &Evaluation, in_period_total: Decimal) -> Vec<DrawMonth> {
+    let Some(draw) = &run.plan.draw else { return Vec::new() };
+    let kind = draw.kind;
+    let mut months = Vec::new();
+    let mut balance = run.inputs.draw_balance;
+    let mut previous_total = Decimal::ZERO;
+    let mut in_period_base: Option<Decimal> = None;
+    let mut from = run.year_start;
+    while from <= period.end {
+        let next = from.checked_add_months(Months::new(1)).unwrap_or(NaiveDate::MAX);
+        let last = next.pred_opt().unwrap_or(next).min(period.end);
+        let in_period = last >= period.start;
+        let earned = if !in_period {
+            let total = run.evaluate(Point { cutoff: last, known_by: last }).total();
+            let earned = total - previous_total;
+            previous_total = total;
+            earned
         } else {
-            text.push_str(&paying.join("; "));
-            text.push_str(". ");
+            // The period's pre-draw pay, split over its months as known at the period's end.
+            let base = *in_period_base.get_or_insert(now.total() - in_period_total);
+            let total = if last == period.end {
+                now.total()
+            } else {
+                run.evaluate(Point { cutoff: last, known_by: period.end }).total()
+            };
+            in_period_base = Some(total);
+            total - base
+        };
+        let applies = draw.from.is_none_or(|f| f <= last)
+            && draw.to.is_none_or(|t| from <= t)
+            && run.assigned_between(from, last);
+        let effect = match (kind, applies) {
+            (DrawKind::NonRecoverable, true) => (draw.amount - earned).max(Decimal::ZERO),
+            (DrawKind::NonRecoverable, false) => Decimal::ZERO,
+            (DrawKind::Recoverable, true) if earned < draw.amount => draw.amount - earned,
+            (DrawKind::Recoverable, true) => -balance.min(earned - draw.amount),
+            // Outside the draw's months, the balance is recovered from whatever the month pays.
+            (DrawKind::Recoverable, false) => -balance.min(earned.max(Decimal::ZERO)),
+        };
+        if kind == DrawKind::Recoverable {
+            balance += effect;
         }
-        if line.capped {
-            text.push_str("The component cap applies. ");
+        months.push(DrawMonth { from, in_period, applies, earned, effect, balance });
+        if next <= from || next == NaiveDate::MAX {
+            break;
         }
+        from = next;
     }
-    text.push_str(&format!(
-        "Earned to date {}; {} was earned in earlier periods, so this period pays {}.",
-        money(line.earned_to_date, c),
-        money(line.paid_before, c),
-        money(line.amount, c)
-    ));
-    text
+    months
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::money::Currency;
-    use crate::transaction::Party;
-    use rust_decimal_macros::dec;
-
-    fn plan() -> Plan {
-        Plan::from_json(
-            r#"{"id": "batch", "version": 1, "name": "Batch", "currency": "USD", "effective_from": "2026-01-01",
-                "crediting": {"splits": {"owner": "0.7", "co_owner": "0.3"}},
-                "components": [{"type": "tiered", "id": "commission", "name": "Commission",
-                  "measure": {"kinds": ["booking"]}, "method": "marginal", "cap_quota_multiple": "0.12",
-                  "tiers": [{"up_to": "0.5", "rate": "0.02"}, {"up_to": "1", "rate": "0.04"}, {"rate": "0.08"}]}]}"#,
-        )
-        .unwrap()
-    }
-
-    fn txn(id: &str, date: &str, amount: Decimal, co_owner: Option<&str>) -> Transaction {
-        let mut parties = vec![Party { payee: "A".into(), role: "owner".into() }];
-        if let Some(c) = co_owner {
-            parties.push(Party { payee: c.into(), role: "co_owner".into() });
-        }
-        Transaction {
-            id: id.into(),
-            date: date.parse().unwrap(),
-            kind: TxnKind::Booking,
-            amount,
-            currency: Currency::new("USD"),
-            product: None,
-            client_id: None,
-            parties,
-        }
-    }
-
-    #[test]
-    fn marginal_tiers_true_up_against_earlier_months() {
-        // Quota 1,000. Jan: 400 credited -> 400 x 2% = 8.00.
-        // Feb: +300 (70% of 428.57 = 300.00 after the split) -> YTD 700:
-        // 500 x 2% + 200 x 4% = 18.00 earned to date, 8.00 before, 10.00 this period.
-        let txns = vec![txn("t1", "2026-01-15", dec!(400), None), txn("t2", "2026-02-03", dec!(428.57), Some("B"))];
-        let inputs = PayeeInputs { payee: "A", annual_quota: Some(dec!(1000)), transactions: &txns };
-        let feb = statement_for_period(&plan(), &inputs, &Period::parse_month("2026-02").unwrap()).unwrap();
-        let line = &feb.lines[0];
-        assert_eq!(line.measure_ytd, dec!(700.00));
-        assert_eq!(line.earned_to_date, dec!(18.00));
-        assert_eq!(line.paid_before, dec!(8.00));
-        assert_eq!(feb.total, dec!(10.00));
-        assert_eq!(line.credits.len(), 1);
-        assert!(
-            line.explanation.contains("$200.00 in the band $500.00–$1,000.00 pays 4%: $8.00"),
-            "{}",
-            line.explanation
-        );
-    }
-
-    #[test]
-    fn cap_limits_the_year() {
-        let txns = vec![txn("t1", "2026-03-01", dec!(5000), None)];
-        let inputs = PayeeInputs { payee: "A", annual_quota: Some(dec!(1000)), transactions: &txns };
-        let mar = statement_for_period(&plan(), &inputs, &Period::parse_month("2026-03").unwrap()).unwrap();
-        assert_eq!(mar.total, dec!(120.00));
-        assert!(mar.lines[0].capped);
-    }
-
-    #[test]
-    fn unmeasured_transactions_in_another_currency_are_ignored() {
-        let mut fee = txn("f1", "2026-03-01", dec!(100), None);
-        fee.kind = TxnKind::FeeRevenue;
-        fee.currency = Currency::new("GBP");
-        let txns = vec![txn("t1", "2026-03-01", dec!(100), None), fee.clone()];
-        let inputs = PayeeInputs { payee: "A", annual_quota: Some(dec!(1000)), transactions: &txns };
-        let march = Period::parse_month("2026-03").unwrap();
-        assert_eq!(statement_for_period(&plan(), &inputs, &march).unwrap().total, dec!(2.00));
-        fee.kind = TxnKind::Booking;
-        let txns = vec![fee];
-        let inputs = PayeeInputs { payee: "A", annual_quota: Some(dec!(1000)), transactions: &txns };
-        let err = statement_for_period(&plan(), &inputs, &march).unwrap_err();
-        assert!(matches!(err, CalcError::CurrencyMismatch { .. }), "a measured one in GBP is still refused");
-    }
-
-    #[test]
-    fn a_floor_stops_net_outflows_from_owing_pay() {
-        let plan = Plan::from_json(
-            r#"{"id": "nna", "version": 1, "name": "NNA", "currency": "USD", "effective_from": "2026-01-01",
-                "components": [{"type": "flat", "id": "nna", "name": "Net new assets", "rate": "0.001", "floor": "0",
-                  "measure": {"kinds": ["inflow", "outflow"]}}]}"#,
-        )
-        .unwrap();
-        let mut out = txn("o1", "2026-01-10", dec!(50000), None);
-        out.kind = TxnKind::Outflow;
-        let mut inflow = txn("i1", "2026-02-10", dec!(80000), None);
-        inflow.kind = TxnKind::Inflow;
-        let txns = vec![out, inflow];
-        let inputs = PayeeInputs { payee: "A", annual_quota: None, transactions: &txns };
-        let jan = statement_for_period(&plan, &inputs, &Period::parse_month("2026-01").unwrap()).unwrap();
-        assert_eq!(jan.total, dec!(0.00), "-50,000 x 0.1% is floored at 0");
-        assert!(jan.lines[0].floored && jan.lines[0].explanation.contains("The floor applies"));
-        // YTD +30,000 x 0.1% = 30.00; nothing was paid in January.
-        let feb = statement_for_period(&plan, &inputs, &Period::parse_month("2026-02").unwrap()).unwrap();
-        assert_eq!(feb.total, dec!(30.00));
-        assert!(!feb.lines[0].floored);
-    }
-
-    #[test]
-    fn a_missing_quota_is_an_error_not_a_panic() {
-        let inputs = PayeeInputs { payee: "A", annual_quota: None, transactions: &[] };
-        let err = statement_for_period(&plan(), &inputs, &Period::parse_month("2026-03").unwrap()).unwrap_err();
-        assert!(matches!(err, CalcError::MissingQuota { .. }));
-    }
-}
+mod tests;

@@ -3,8 +3,13 @@
 use crate::money::allocate;
 use crate::plan::Crediting;
 use crate::transaction::Transaction;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The crediting role of roll-up credit to managers.
+pub const ROLLUP_ROLE: &str = "rollup";
 
 /// The part of one transaction credited to one payee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,35 +26,288 @@ pub struct Credit {
     pub share: Decimal,
 }
 
-/// Credits one transaction by the plan's rules; split parts sum exactly to the amount.
-///
-/// Parties whose role is neither split nor overlay are not credited.
+/// One reporting line, effective from `from` to `to` inclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportingLine {
+    /// The manager.
+    pub manager: String,
+    /// Who reports to them.
+    pub report: String,
+    /// First day of the line.
+    pub from: NaiveDate,
+    /// Last day, if it has ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+}
+
+/// Who manages whom on a given day: the org snapshot roll-up credit walks.
+pub trait Hierarchy {
+    /// The person's manager on `on`, if they have one.
+    fn manager_of(&self, person: &str, on: NaiveDate) -> Option<&str>;
+}
+
+/// No managers at all: crediting without roll-up.
+impl Hierarchy for () {
+    fn manager_of(&self, _person: &str, _on: NaiveDate) -> Option<&str> {
+        None
+    }
+}
+
+/// Reporting lines indexed by report.
+#[derive(Debug, Clone, Default)]
+pub struct OrgChart<'a> {
+    by_report: BTreeMap<&'a str, Vec<&'a ReportingLine>>,
+}
+
+impl<'a> OrgChart<'a> {
+    /// Indexes reporting lines.
+    pub fn new(lines: &'a [ReportingLine]) -> OrgChart<'a> {
+        let mut by_report: BTreeMap<&str, Vec<&ReportingLine>> = BTreeMap::new();
+        for line in lines {
+            by_report.entry(line.report.as_str()).or_default().push(line);
+        }
+        OrgChart { by_report }
+    }
+
+    /// Whether there are no reporting lines.
+    pub fn is_empty(&self) -> bool {
+        self.by_report.is_empty()
+    }
+}
+
+impl Hierarchy for OrgChart<'_> {
+    /// Of overlapping lines, the one that started last wins (then the lowest manager id), so
+    /// the answer does not depend on the order lines were given in.
+    fn manager_of(&self, person: &str, on: NaiveDate) -> Option<&str> {
+        self.by_report
+            .get(person)?
+            .iter()
+            .filter(|l| l.from <= on && l.to.is_none_or(|to| on <= to))
+            .max_by(|a, b| (a.from, std::cmp::Reverse(&a.manager)).cmp(&(b.from, std::cmp::Reverse(&b.manager))))
+            .map(|l| l.manager.as_str())
+    }
+}
+
+/// Credits one transaction by the plan's rules, without roll-up; split parts sum exactly to
+/// the amount.
 pub fn credit_transaction(rules: &Crediting, txn: &Transaction, digits: u32) -> Vec<Credit> {
-    let split: Vec<(&str, &str, Decimal)> = txn
-        .parties
-        .iter()
-        .filter_map(|p| rules.splits.get(&p.role).map(|s| (p.payee.as_str(), p.role.as_str(), *s)))
-        .collect();
-    let weights: Vec<Decimal> = split.iter().map(|(_, _, s)| *s).collect();
-    let total: Decimal = weights.iter().copied().sum();
-    let parts = allocate(txn.amount, &weights, digits);
-    let mut credits: Vec<Credit> = split
-        .iter()
-        .zip(parts)
-        .map(|((payee, role, share), amount)| Credit {
+    credit_with_org(rules, txn, &(), digits)
+}
+
+/// Credits one transaction by the plan's rules, rolling split credit up `org` as of the
+/// transaction's date when the plan says so.
+///
+/// Parties whose role is neither split nor overlay are not credited. Split parts sum exactly
+/// to the amount; overlay and roll-up credit come on top without reducing anyone. A manager
+/// above several split parties gets one roll-up credit: the sum of theirs. A loop in the
+/// reporting lines stops the walk rather than crediting anyone twice.
+pub fn credit_with_org(rules: &Crediting, txn: &Transaction, org: &dyn Hierarchy, digits: u32) -> Vec<Credit> {
+    credit_for(rules, txn, org, digits, None)
+}
+
+/// The credits of one transaction to one payee (usually one; two if they hold two roles).
+pub fn credits_to(rules: &Crediting, txn: &Transaction, payee: &str, org: &dyn Hierarchy, digits: u32) -> Vec<Credit> {
+    parts_to(rules, txn, payee, org, digits).into_iter().map(|p| p.credit(txn, payee)).collect()
+}
+
+/// Where a part of a transaction's credit comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The party at this index of the transaction's parties (split or overlay).
+    Party(usize),
+    /// Roll-up from the split parties below a manager.
+    Rollup,
+}
+
+/// One payee's part of a transaction, before it is written out as a [`Credit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part<'a> {
+    /// Who is credited.
+    pub payee: &'a str,
+    /// The party or roll-up it comes from.
+    pub source: Source,
+    /// Credited amount.
+    pub amount: Decimal,
+    /// Share of the transaction.
+    pub share: Decimal,
+}
+
+impl Part<'_> {
+    /// The crediting role.
+    pub fn role<'t>(&self, txn: &'t Transaction) -> &'t str {
+        match self.source {
+            Source::Party(i) => txn.parties.get(i).map_or("", |p| p.role.as_str()),
+            Source::Rollup => ROLLUP_ROLE,
+        }
+    }
+
+    /// The part as a credit to `payee`.
+    pub fn credit(&self, txn: &Transaction, payee: &str) -> Credit {
+        Credit {
             txn_id: txn.id.clone(),
             payee: payee.to_string(),
-            role: role.to_string(),
-            amount,
-            share: *share / total,
+            role: self.role(txn).to_string(),
+            amount: self.amount,
+            share: self.share,
+        }
+    }
+}
+
+/// The parts of one transaction credited to one payee, without building strings; without
+/// roll-up, a transaction the payee is not a party to costs nothing.
+pub fn parts_to<'a>(
+    rules: &'a Crediting,
+    txn: &'a Transaction,
+    payee: &str,
+    org: &'a dyn Hierarchy,
+    digits: u32,
+) -> Vec<Part<'a>> {
+    if rules.rollup.is_none() && !txn.parties.iter().any(|p| p.payee == payee) {
+        return Vec::new();
+    }
+    parts(rules, txn, org, digits, Some(payee))
+}
+
+/// Every credit of a transaction, or only one payee's.
+fn credit_for(
+    rules: &Crediting,
+    txn: &Transaction,
+    org: &dyn Hierarchy,
+    digits: u32,
+    only: Option<&str>,
+) -> Vec<Credit> {
+    parts(rules, txn, org, digits, only).into_iter().map(|p| p.credit(txn, p.payee)).collect()
+}
+
+/// The one crediting rule; `only` limits whose parts are returned (the split is always
+/// computed over every party, so each part is the same either way).
+fn parts<'a>(
+    rules: &'a Crediting,
+    txn: &'a Transaction,
+    org: &'a dyn Hierarchy,
+    digits: u32,
+    only: Option<&str>,
+) -> Vec<Part<'a>> {
+    let wanted = |payee: &str| only.is_none_or(|o| o == payee);
+    let split: Vec<(usize, Decimal)> =
+        txn.parties.iter().enumerate().filter_map(|(i, p)| rules.splits.get(&p.role).map(|s| (i, *s))).collect();
+    let total: Decimal = split.iter().map(|(_, s)| *s).sum();
+    // A lone split party takes the whole amount: nothing to allocate.
+    let (amounts, shares): (Vec<Decimal>, Vec<Decimal>) = match split.as_slice() {
+        [_] => (vec![txn.amount], vec![Decimal::ONE]),
+        _ => (
+            allocate(txn.amount, &split.iter().map(|(_, s)| *s).collect::<Vec<_>>(), digits),
+            split.iter().map(|(_, s)| *s / total).collect(),
+        ),
+    };
+    let mut out: Vec<Part> = split
+        .iter()
+        .zip(amounts.iter().zip(&shares))
+        .filter(|((i, _), _)| wanted(&txn.parties[*i].payee))
+        .map(|((i, _), (amount, share))| Part {
+            payee: &txn.parties[*i].payee,
+            source: Source::Party(*i),
+            amount: *amount,
+            share: *share,
         })
         .collect();
-    credits.extend(txn.parties.iter().filter(|p| rules.overlays.contains(&p.role)).map(|p| Credit {
-        txn_id: txn.id.clone(),
-        payee: p.payee.clone(),
-        role: p.role.clone(),
-        amount: txn.amount,
-        share: Decimal::ONE,
-    }));
-    credits
+    if let Some(rollup) = &rules.rollup {
+        let mut managers: BTreeMap<&str, (Decimal, Decimal)> = BTreeMap::new();
+        for ((i, _), (amount, share)) in split.iter().zip(amounts.iter().zip(&shares)) {
+            let party = &txn.parties[*i];
+            if !rollup.roles.is_empty() && !rollup.roles.contains(&party.role) {
+                continue;
+            }
+            let mut visited = vec![party.payee.as_str()];
+            let mut person = party.payee.as_str();
+            let mut level = 0u32;
+            while let Some(manager) = org.manager_of(person, txn.date) {
+                level += 1;
+                if rollup.levels.is_some_and(|max| level > max) || visited.contains(&manager) {
+                    break;
+                }
+                let entry = managers.entry(manager).or_default();
+                entry.0 += *amount;
+                entry.1 += *share;
+                visited.push(manager);
+                person = manager;
+            }
+        }
+        out.extend(managers.into_iter().filter(|(m, _)| wanted(m)).map(|(m, (amount, share))| Part {
+            payee: m,
+            source: Source::Rollup,
+            amount,
+            share,
+        }));
+    }
+    out.extend(
+        txn.parties
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| rules.overlays.contains(&p.role) && wanted(&p.payee))
+            .map(|(i, p)| Part { payee: &p.payee, source: Source::Party(i), amount: txn.amount, share: Decimal::ONE }),
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+    use crate::plan::Rollup;
+    use crate::transaction::{Party, TxnKind};
+    use rust_decimal_macros::dec;
+
+    fn txn(date: &str, parties: &[(&str, &str)]) -> Transaction {
+        Transaction {
+            id: "T1".into(),
+            date: date.parse().unwrap(),
+            kind: TxnKind::Booking,
+            amount: dec!(1000.01),
+            currency: Currency::new("GBP"),
+            product: None,
+            client_id: None,
+            channel: None,
+            origin: None,
+            recorded_on: None,
+            parties: parties.iter().map(|(p, r)| Party { payee: p.to_string(), role: r.to_string() }).collect(),
+        }
+    }
+
+    fn line(manager: &str, report: &str, from: &str, to: Option<&str>) -> ReportingLine {
+        ReportingLine {
+            manager: manager.into(),
+            report: report.into(),
+            from: from.parse().unwrap(),
+            to: to.map(|t| t.parse().unwrap()),
+        }
+    }
+
+    #[test]
+    fn rollup_follows_the_org_on_the_transaction_date_and_survives_loops() {
+        let rules = Crediting {
+            splits: BTreeMap::from([("owner".into(), dec!(0.6)), ("specialist".into(), dec!(0.4))]),
+            overlays: vec![],
+            rollup: Some(Rollup::default()),
+        };
+        let lines = vec![
+            line("M1", "R1", "2026-01-01", Some("2026-06-30")),
+            line("M2", "R1", "2026-07-01", None),
+            line("M1", "S1", "2026-01-01", None),
+            line("D1", "M1", "2026-01-01", None),
+            line("M1", "D1", "2026-01-01", None),
+        ];
+        let org = OrgChart::new(&lines);
+        let credits = credit_with_org(&rules, &txn("2026-03-01", &[("R1", "owner"), ("S1", "specialist")]), &org, 2);
+        let rolled: Vec<(&str, Decimal)> =
+            credits.iter().filter(|c| c.role == ROLLUP_ROLE).map(|c| (c.payee.as_str(), c.amount)).collect();
+        // Owner 600.01, specialist 400.00: M1 manages both, D1 manages M1; the M1-D1 loop stops.
+        assert_eq!(rolled, vec![("D1", dec!(1000.01)), ("M1", dec!(1000.01))]);
+        let credits = credit_with_org(&rules, &txn("2026-07-01", &[("R1", "owner")]), &org, 2);
+        assert_eq!(
+            credits.iter().filter(|c| c.role == ROLLUP_ROLE).map(|c| c.payee.as_str()).collect::<Vec<_>>(),
+            ["M2"]
+        );
+    }
 }

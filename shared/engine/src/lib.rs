@@ -5,10 +5,15 @@
 
 pub mod batch;
 pub mod calc;
+pub mod calendar;
 pub mod credit;
+pub mod diff;
+pub mod expr;
 pub mod format;
+pub mod fx;
 pub mod money;
 pub mod plan;
+pub mod simulate;
 pub mod statement;
 pub mod transaction;
 

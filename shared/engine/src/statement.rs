@@ -20,18 +20,11 @@ pub struct Period {
 impl Period {
     /// The calendar month containing `date`.
     pub fn month_of(date: NaiveDate) -> Period {
-        let start = date.with_day(1).expect("day 1 exists in every month");
-        let next = if start.month() == 12 {
-            NaiveDate::from_ymd_opt(start.year() + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(start.year(), start.month() + 1, 1)
-        }
-        .expect("first of next month exists");
-        Period {
-            start,
-            end: next.pred_opt().expect("a day before exists"),
-            label: format!("{:04}-{:02}", start.year(), start.month()),
-        }
+        let start = date.with_day(1).unwrap_or(date);
+        // The last representable month has no next month; it then ends on the last date.
+        let end =
+            start.checked_add_months(chrono::Months::new(1)).and_then(|next| next.pred_opt()).unwrap_or(NaiveDate::MAX);
+        Period { start, end, label: format!("{:04}-{:02}", start.year(), start.month()) }
     }
 
     /// Parses a `YYYY-MM` month label.
@@ -56,9 +49,62 @@ pub struct BandResult {
     pub earned: Decimal,
 }
 
+/// What a statement line pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// A component's earnings for the period.
+    #[default]
+    Component,
+    /// A change to what closed periods earned (late or corrected transactions, or a paid
+    /// amount that differs from the recalculation), paid now rather than rewriting history.
+    Adjustment,
+    /// The plan-level cap holding the year's earnings down.
+    PlanCap,
+    /// A recoverable draw: advanced when earnings fall short, recovered from later excess.
+    Draw,
+    /// A non-recoverable guarantee: a top-up to the guaranteed amount.
+    Guarantee,
+}
+
+/// How a figure's value reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureUnit {
+    /// An amount in the statement's currency.
+    Money,
+    /// A fraction shown as a percentage (0.5 is 50%).
+    Fraction,
+    /// A plain number: days, units, basis points, a rating.
+    Number,
+}
+
+/// An intermediate number behind a line, e.g. the prorated quota or the curve's payout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    /// What it is, in plain words.
+    pub label: String,
+    /// The exact value.
+    pub value: Decimal,
+    /// How to read it.
+    pub unit: FigureUnit,
+}
+
+/// A condition for paying (a threshold or a gate), and whether it is met.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    /// The condition in plain words, with the value reached.
+    pub text: String,
+    /// Whether it is met now.
+    pub met: bool,
+}
+
 /// One statement line: a component's pay for the period and everything behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementLine {
+    /// Component pay, an adjustment to closed periods, the plan cap, or a draw or guarantee.
+    #[serde(default)]
+    pub kind: LineKind,
     /// The plan component.
     pub component_id: String,
     /// Its display name.
@@ -81,13 +127,20 @@ pub struct StatementLine {
     pub capped: bool,
     /// Whether the floor held the earnings up.
     pub floored: bool,
+    /// Thresholds and gates, each met or not.
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
+    /// The intermediate numbers, in the order the calculation uses them.
+    #[serde(default)]
+    pub figures: Vec<Figure>,
     /// Earnings to date, rounded by the plan's rule.
     pub earned_to_date: Decimal,
-    /// Earnings to the end of the previous period, rounded the same way.
+    /// What earlier periods account for: earnings to the end of the previous period,
+    /// recalculated (on an adjustment line, what earlier statements actually paid).
     pub paid_before: Decimal,
     /// This period's pay: earned_to_date - paid_before.
     pub amount: Decimal,
-    /// Credits dated within the period.
+    /// Credits dated within the period (on an adjustment line, the late transactions' credits).
     pub credits: Vec<Credit>,
     /// Number of credits from the start of the plan year to the period end.
     pub ytd_credit_count: usize,

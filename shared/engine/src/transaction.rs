@@ -1,4 +1,4 @@
-//! Transactions that earn credit: bookings, fee revenue, trails, flows.
+//! Transactions that earn credit: bookings, fee revenue, trails, flows, AUM balances.
 
 use crate::money::Currency;
 use chrono::NaiveDate;
@@ -19,6 +19,9 @@ pub enum TxnKind {
     Inflow,
     /// Money withdrawn by a client (amounts are positive; measures subtract them).
     Outflow,
+    /// A client's assets under management on a date: a balance, not a flow. Only an
+    /// `aum_fee` measure reads balances (it averages them), so they are never summed as money.
+    Aum,
 }
 
 impl TxnKind {
@@ -30,8 +33,20 @@ impl TxnKind {
             TxnKind::Trail => "trail commission",
             TxnKind::Inflow => "inflows",
             TxnKind::Outflow => "outflows",
+            TxnKind::Aum => "assets under management",
         }
     }
+}
+
+/// Whether money is new to the firm or moves within existing relationships; measures may
+/// count only one of the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoneyOrigin {
+    /// From a new client, or assets the firm did not hold before.
+    New,
+    /// From an existing client's assets already with the firm.
+    Existing,
 }
 
 /// A person who touched a transaction, in a crediting role such as `owner` or `specialist`.
@@ -62,6 +77,24 @@ pub struct Transaction {
     /// Client the transaction belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    /// Sales channel (e.g. `advised`, `direct`), for measure filters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// New or existing money, for measure filters; unknown when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<MoneyOrigin>,
+    /// The day the transaction reached the books, when later than `date`. A statement only
+    /// counts what was recorded by its period's end, so a transaction dated in a closed
+    /// period but recorded later shows as an adjustment in the next statement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_on: Option<NaiveDate>,
     /// The people credited, with their roles.
     pub parties: Vec<Party>,
+}
+
+impl Transaction {
+    /// The day the transaction became known: its recording date, never before its own date.
+    pub fn known_on(&self) -> NaiveDate {
+        self.recorded_on.map_or(self.date, |r| r.max(self.date))
+    }
 }
