@@ -1,18 +1,22 @@
-//! Storage for Plumbline: one narrow interface, an embedded file-backed implementation, and
-//! the tamper-evident audit chain written in the same transaction as every change.
+//! Storage for Plumbline: one narrow interface, an embedded file-backed implementation, a
+//! DynamoDB implementation, and the tamper-evident audit chain written in the same transaction
+//! as every change.
 //!
 //! The interface is shaped like a single DynamoDB table (partition key, sort key, a version
 //! for optimistic concurrency, a JSON body) so that every implementation can honour it exactly.
 
 pub mod audit;
 pub mod conformance;
+pub mod dynamo;
 pub mod embedded;
 pub mod keys;
+pub mod retry;
 pub mod seed;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+pub use dynamo::DynamoStore;
 pub use embedded::EmbeddedStore;
 
 /// One stored item.
