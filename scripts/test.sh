@@ -21,10 +21,20 @@ bash scripts/build-app.sh
 
 step "lints (native and wasm32)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The shared crates are also proven to build for wasm32 by the app build above, which links them.
 cargo clippy -p plumbline-app --target wasm32-unknown-unknown --quiet -- -D warnings
 
-step "shared crates build for wasm32"
-cargo build --quiet --target wasm32-unknown-unknown -p plumbline-engine -p plumbline-firm
+# Cleanup on any exit: the local DynamoDB server (started below) and the e2e data directory.
+E2E_DATA=""
+cleanup() {
+  bash "$ROOT/scripts/dynamodb-local.sh" stop || true
+  if [[ -n "$E2E_DATA" ]]; then rm -rf "$E2E_DATA"; fi
+}
+trap cleanup EXIT
+
+step "local DynamoDB (moto) for the DynamoDB store's tests"
+dynamodb_env="$(bash scripts/dynamodb-local.sh start)" # prints export PLUMBLINE_DYNAMODB_ENDPOINT=...
+eval "$dynamodb_env"
 
 step "unit and integration tests"
 cargo test --workspace 2>&1 | tee "$LOGS/cargo-test.log"
@@ -42,7 +52,6 @@ if [[ ! -x e2e/node_modules/.bin/playwright ]]; then
 fi
 cargo build --quiet -p plumbline-cli
 E2E_DATA="$(mktemp -d)"
-trap 'rm -rf "$E2E_DATA"' EXIT
 (cd e2e && PLUMBLINE_BIN="$TARGET_DIR/debug/plumbline" PLUMBLINE_APP_DIR="$ROOT/dist" \
   PLUMBLINE_E2E_DATA="$E2E_DATA" npx --no-install playwright test)
 read -r e2e_passed e2e_failed < <(node -e '
