@@ -12,7 +12,6 @@
 //! Without the variable every test fails, unless `PLUMBLINE_SKIP_DYNAMO=1` says to skip them.
 //! Each test works in its own, uniquely named table.
 
-use plumbline_store::audit::{AuditEntry, append_with, verify};
 use plumbline_store::{DynamoStore, EmbeddedStore, Item, Store, conformance};
 use serde_json::json;
 use std::io::Write as _;
@@ -77,40 +76,13 @@ async fn dynamo_store_meets_the_contract() {
     drop_table(&store).await;
 }
 
-fn entry(n: usize) -> AuditEntry {
-    AuditEntry {
-        at: "2026-11-20T10:00:00Z".into(),
-        actor: format!("P{n:04}"),
-        role: "rep".into(),
-        action: "test.concurrent".into(),
-        entity: format!("thing/{n}"),
-        before_hash: None,
-        after_hash: None,
-        reason: "load".into(),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_audited_writes_leave_a_gap_free_chain() {
     let Some(store) = fresh_store("concurrent").await else { return };
     let store = Arc::new(store);
     // 100, not the embedded suite's 200: moto serialises transactions behind one lock and deep-copies
     // the table on each, so losers' retries make this quadratic; 100 proves the same property.
-    let tasks: Vec<_> = (0..100)
-        .map(|n| {
-            let store = store.clone();
-            tokio::spawn(async move { append_with(store.as_ref(), Vec::new(), entry(n)).await.unwrap() })
-        })
-        .collect();
-    let mut seqs = Vec::new();
-    for t in tasks {
-        seqs.push(t.await.unwrap().seq);
-    }
-    seqs.sort_unstable();
-    assert_eq!(seqs, (1..=100).collect::<Vec<u64>>(), "every append got its own sequence number");
-    let check = verify(store.as_ref()).await.unwrap();
-    assert!(check.ok, "{check:?}");
-    assert_eq!(check.records, 100);
+    conformance::concurrent_appends_leave_a_gap_free_chain(store.clone(), 100).await;
     drop_table(&store).await;
 }
 

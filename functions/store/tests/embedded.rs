@@ -1,6 +1,6 @@
 //! The embedded store against the conformance suite, plus durability and tamper detection.
 
-use plumbline_store::audit::{AuditEntry, AuditRecord, append_with, verify};
+use plumbline_store::audit::{AuditRecord, append_with, verify};
 use plumbline_store::{EmbeddedStore, Item, Store, Write, conformance, keys};
 use std::sync::Arc;
 
@@ -24,35 +24,11 @@ async fn data_survives_reopening() {
     assert_eq!(store.get("P", "1").await.unwrap().unwrap().decode::<String>().unwrap(), "kept");
 }
 
-fn entry(n: usize) -> AuditEntry {
-    AuditEntry {
-        at: "2026-11-20T10:00:00Z".into(),
-        actor: format!("P{n:04}"),
-        role: "rep".into(),
-        action: "test.concurrent".into(),
-        entity: format!("thing/{n}"),
-        before_hash: None,
-        after_hash: None,
-        reason: "load".into(),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_audited_writes_leave_a_gap_free_chain() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(EmbeddedStore::open(&dir.path().join("store.redb")).unwrap());
-    let tasks: Vec<_> = (0..200)
-        .map(|n| {
-            let store = store.clone();
-            tokio::spawn(async move { append_with(store.as_ref(), Vec::new(), entry(n)).await.unwrap() })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap();
-    }
-    let check = verify(store.as_ref()).await.unwrap();
-    assert!(check.ok, "{check:?}");
-    assert_eq!(check.records, 200);
+    conformance::concurrent_appends_leave_a_gap_free_chain(store, 200).await;
 }
 
 async fn chain_of_three() -> (tempfile::TempDir, EmbeddedStore, Vec<AuditRecord>) {
@@ -60,7 +36,7 @@ async fn chain_of_three() -> (tempfile::TempDir, EmbeddedStore, Vec<AuditRecord>
     let store = EmbeddedStore::open(&dir.path().join("store.redb")).unwrap();
     let mut records = Vec::new();
     for n in 0..3 {
-        records.push(append_with(&store, Vec::new(), entry(n)).await.unwrap());
+        records.push(append_with(&store, Vec::new(), conformance::sample_entry(n)).await.unwrap());
     }
     (dir, store, records)
 }
