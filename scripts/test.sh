@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, unit and integration tests, the WASM builds, and the
 # end-to-end journeys in headless Chromium against a real `plumbline serve`.
-# Installs what it needs when absent (wasm target, Trunk, wasm-bindgen-cli, wasm-opt, Chromium,
+# Installs what it needs when absent (wasm target, wasm-bindgen-cli, wasm-opt, Chromium,
 # Playwright's test runner). Ends with one line: "N passed, N failed".
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,7 +16,7 @@ step "format"
 cargo fmt --all -- --check
 
 step "wasm32 target and app tools"
-# build-app.sh installs the target, Trunk, wasm-bindgen-cli and wasm-opt, then builds dist/.
+# build-app.sh installs the target, wasm-bindgen-cli and wasm-opt, then builds dist/.
 bash scripts/build-app.sh
 
 step "lints (native and wasm32)"
