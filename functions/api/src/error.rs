@@ -37,6 +37,22 @@ pub enum ApiFailure {
         /// What is wrong.
         message: String,
     },
+    /// The request conflicts with the current state, or reuses an idempotency key.
+    #[error("{message}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The request is well-formed but fails validation at a field or JSON path.
+    #[error("{message}")]
+    Invalid {
+        /// The field or JSON path at fault.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -50,9 +66,28 @@ impl ApiFailure {
             ApiFailure::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found", None),
             ApiFailure::BadRequest { field, .. } => (StatusCode::BAD_REQUEST, "bad_request", Some(field.clone())),
             ApiFailure::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code, None),
+            ApiFailure::Conflict { code, .. } => (StatusCode::CONFLICT, code, None),
+            ApiFailure::Invalid { field, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some(field.clone())),
             ApiFailure::Store(StoreError::Retryable(_)) => (StatusCode::SERVICE_UNAVAILABLE, "store_busy", None),
             ApiFailure::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "store_error", None),
         }
+    }
+}
+
+impl ApiFailure {
+    /// A malformed request field.
+    pub fn bad(field: &str, message: impl Into<String>) -> ApiFailure {
+        ApiFailure::BadRequest { field: field.to_string(), message: message.into() }
+    }
+
+    /// Something the caller may not see, or that does not exist.
+    pub fn not_found(what: impl Into<String>) -> ApiFailure {
+        ApiFailure::NotFound { what: what.into() }
+    }
+
+    /// A role that may not do this.
+    pub fn forbidden(what: impl Into<String>) -> ApiFailure {
+        ApiFailure::Forbidden(what.into())
     }
 }
 

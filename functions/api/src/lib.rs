@@ -4,14 +4,17 @@
 pub mod auth;
 pub mod authz;
 pub mod error;
+pub mod openapi;
+pub mod pay;
 pub mod routes;
+pub mod write;
 
 use auth::Auth;
 use plumbline_store::Store;
 use std::sync::Arc;
 
 pub use error::ApiFailure;
-pub use routes::router;
+pub use routes::{RouteDef, router, table};
 
 /// What every handler shares: the store and the token validator. Built once per process.
 #[derive(Clone)]

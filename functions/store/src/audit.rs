@@ -6,59 +6,12 @@
 //! condition, re-reads the head and appends n+1, so the chain never forks or skips.
 
 use crate::{Condition, Item, Store, StoreError, Write, keys, query_all};
+pub use plumbline_firm::audit::{AuditEntry, AuditRecord, BrokenLink, Verification};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The hash that precedes the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// Who did what, to what, when, why, and the chain links.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditRecord {
-    /// Position in the chain, from 1.
-    pub seq: u64,
-    /// When, as RFC 3339.
-    pub at: String,
-    /// Who: a person id, or `system`.
-    pub actor: String,
-    /// The actor's role when acting.
-    pub role: String,
-    /// What happened, e.g. `firm.seeded`.
-    pub action: String,
-    /// What it happened to, e.g. `plan/wm-adviser`.
-    pub entity: String,
-    /// Hash of the state before, if there was one.
-    pub before_hash: Option<String>,
-    /// Hash of the state after, if there is one.
-    pub after_hash: Option<String>,
-    /// Why, in the actor's words.
-    pub reason: String,
-    /// Hash of the previous record.
-    pub prev_hash: String,
-    /// SHA-256 over this record's fields and `prev_hash`.
-    pub hash: String,
-}
-
-/// What an append records; the chain fields are filled in by [`append_with`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    /// When, as RFC 3339.
-    pub at: String,
-    /// Who.
-    pub actor: String,
-    /// Their role.
-    pub role: String,
-    /// What happened.
-    pub action: String,
-    /// To what.
-    pub entity: String,
-    /// Hash of the state before.
-    pub before_hash: Option<String>,
-    /// Hash of the state after.
-    pub after_hash: Option<String>,
-    /// Why.
-    pub reason: String,
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Head {
@@ -73,16 +26,17 @@ pub fn hash_json(value: &serde_json::Value) -> String {
 
 fn record_hash(r: &AuditRecord) -> String {
     let mut h = Sha256::new();
+    let e = &r.entry;
     for field in [
         r.seq.to_string().as_str(),
-        &r.at,
-        &r.actor,
-        &r.role,
-        &r.action,
-        &r.entity,
-        r.before_hash.as_deref().unwrap_or(""),
-        r.after_hash.as_deref().unwrap_or(""),
-        &r.reason,
+        &e.at,
+        &e.actor,
+        &e.role,
+        &e.action,
+        &e.entity,
+        e.before_hash.as_deref().unwrap_or(""),
+        e.after_hash.as_deref().unwrap_or(""),
+        &e.reason,
         &r.prev_hash,
     ] {
         // Length-prefixing keeps field boundaries unambiguous.
@@ -101,19 +55,8 @@ pub async fn append_with(store: &dyn Store, writes: Vec<Write>, entry: AuditEntr
             Some(item) => (item.decode::<Head>()?, Some(item.version)),
             None => (Head { seq: 0, hash: GENESIS.to_string() }, None),
         };
-        let mut record = AuditRecord {
-            seq: head.seq + 1,
-            at: entry.at.clone(),
-            actor: entry.actor.clone(),
-            role: entry.role.clone(),
-            action: entry.action.clone(),
-            entity: entry.entity.clone(),
-            before_hash: entry.before_hash.clone(),
-            after_hash: entry.after_hash.clone(),
-            reason: entry.reason.clone(),
-            prev_hash: head.hash.clone(),
-            hash: String::new(),
-        };
+        let mut record =
+            AuditRecord { seq: head.seq + 1, entry: entry.clone(), prev_hash: head.hash.clone(), hash: String::new() };
         record.hash = record_hash(&record);
         let new_head = Head { seq: record.seq, hash: record.hash.clone() };
         let mut head_put = Item::new(keys::AUDIT, keys::AUDIT_HEAD, &new_head)?;
@@ -136,26 +79,6 @@ pub async fn append_with(store: &dyn Store, writes: Vec<Write>, entry: AuditEntr
             Err(e) => return Err(e),
         }
     }
-}
-
-/// The outcome of re-computing the chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Verification {
-    /// Records checked.
-    pub records: u64,
-    /// Whether every link and hash holds.
-    pub ok: bool,
-    /// The first record whose link or hash is wrong, and why.
-    pub first_broken: Option<BrokenLink>,
-}
-
-/// Where and how the chain breaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BrokenLink {
-    /// The sequence number expected at this position.
-    pub seq: u64,
-    /// What is wrong.
-    pub reason: String,
 }
 
 /// Checks a list of records read in chain order: sequence, links, hashes and the head.
@@ -195,4 +118,12 @@ pub async fn verify(store: &dyn Store) -> Result<Verification, StoreError> {
     let records = items.iter().map(|i| i.decode::<AuditRecord>()).collect::<Result<Vec<_>, _>>()?;
     let head = store.get(keys::AUDIT, keys::AUDIT_HEAD).await?.map(|i| i.decode::<Head>()).transpose()?;
     Ok(verify_records(&records, head.as_ref().map(|h| (h.seq, h.hash.as_str()))))
+}
+
+/// Up to `limit` records after sequence number `after`, in chain order, and whether more follow.
+pub async fn page(store: &dyn Store, after: u64, limit: usize) -> Result<(Vec<AuditRecord>, bool), StoreError> {
+    let after_key = (after > 0).then(|| keys::audit_seq(after));
+    let page = store.query(keys::AUDIT, keys::AUDIT_SEQ_PREFIX, limit, after_key.as_deref()).await?;
+    let records = page.items.iter().map(|i| i.decode::<AuditRecord>()).collect::<Result<Vec<_>, _>>()?;
+    Ok((records, page.next.is_some()))
 }

@@ -83,3 +83,25 @@ pub fn activities(person_id: &str) -> String {
 pub fn conduct(person_id: &str) -> String {
     format!("CONDUCT#{person_id}")
 }
+
+/// Sort key of the approval policy, in the firm partition.
+pub const APPROVAL_POLICY: &str = "APPROVAL_POLICY";
+/// Partition of all proposals, sorted by id (ids start with their creation time).
+pub const PROPOSALS: &str = "PROPOSAL";
+/// Partition of all disputes, sorted by id (ids start with their creation time).
+pub const DISPUTES: &str = "DISPUTE";
+
+/// Partition of a person's approved manual adjustments, sorted by the month that pays them.
+pub fn adjustments(person_id: &str) -> String {
+    format!("ADJUST#{person_id}")
+}
+
+/// Sort key of a manual adjustment: paying month first so a prefix selects a statement's.
+pub fn adjustment(pay_period: &str, id: &str) -> String {
+    format!("{pay_period}#{id}")
+}
+
+/// Partition of the idempotency keys one caller has used, sorted by key.
+pub fn idempotency(actor: &str) -> String {
+    format!("IDEMP#{actor}")
+}

@@ -45,7 +45,7 @@ async fn chain_of_three() -> (tempfile::TempDir, EmbeddedStore, Vec<AuditRecord>
 async fn an_edited_record_is_detected() {
     let (_dir, store, records) = chain_of_three().await;
     let mut edited = records[1].clone();
-    edited.reason = "quietly changed".into();
+    edited.entry.reason = "quietly changed".into();
     store.put_many(vec![Item::new(keys::AUDIT, keys::audit_seq(2), &edited).unwrap()]).await.unwrap();
     let check = verify(&store).await.unwrap();
     assert_eq!(check.first_broken.unwrap().seq, 2);

@@ -1,6 +1,11 @@
 //! Request and response shapes of the HTTP API, shared by the functions and the app.
 
-use crate::records::{Division, Role};
+use crate::records::{ComplianceKind, Division, Role, Severity};
+use crate::workflow::{ManualAdjustment, ProposedChange};
+use chrono::NaiveDate;
+use plumbline_engine::plan::PlanProblem;
+use plumbline_engine::{Credit, Currency, Transaction};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// A person one can sign in as in local demo mode.
@@ -57,4 +62,193 @@ pub struct StatementResponse {
     pub as_of: chrono::NaiveDate,
     /// The statement computed by the engine.
     pub statement: plumbline_engine::Statement,
+    /// Approved manual adjustments this statement pays (already inside its adjustment lines).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<ManualAdjustment>,
+}
+
+/// One page of a long list. Pass `next` back as `cursor` for the following page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items, in the list's order.
+    pub items: Vec<T>,
+    /// Opaque cursor of the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// A person as the caller may see them: pay figures only where the caller may read pay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonView {
+    /// Stable id.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// Work e-mail.
+    pub email: String,
+    /// Role in Plumbline.
+    pub role: Role,
+    /// Job title.
+    pub title: String,
+    /// Division.
+    pub division: Option<Division>,
+    /// Team id.
+    pub team_id: Option<String>,
+    /// Direct manager's id.
+    pub manager_id: Option<String>,
+    /// Region or office.
+    pub region: String,
+    /// First day of employment.
+    pub hire_date: NaiveDate,
+    /// Holds a regulated role.
+    pub regulated: bool,
+    /// Annual fixed pay, when the caller may read this person's pay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_pay: Option<Decimal>,
+    /// Currency of pay.
+    pub currency: Currency,
+}
+
+/// One person in the org chart as of a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgNode {
+    /// The person.
+    pub person_id: String,
+    /// Name.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Role.
+    pub role: Role,
+    /// Team id.
+    pub team_id: Option<String>,
+    /// Manager, if any (and visible).
+    pub manager_id: Option<String>,
+    /// Direct reports' ids.
+    pub reports: Vec<String>,
+}
+
+/// The org chart as of a date, limited to what the caller may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgResponse {
+    /// The date it describes.
+    pub as_of: NaiveDate,
+    /// Everyone employed on that date whom the caller may see, managers before reports.
+    pub people: Vec<OrgNode>,
+}
+
+/// A plan and its stored versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    /// Plan id.
+    pub id: String,
+    /// Name of the latest version.
+    pub name: String,
+    /// Latest version number.
+    pub latest_version: u32,
+    /// Every version number, ascending.
+    pub versions: Vec<u32>,
+    /// Currency.
+    pub currency: Currency,
+    /// First day of the latest version.
+    pub effective_from: NaiveDate,
+    /// Last day of the latest version, if it ends.
+    pub effective_to: Option<NaiveDate>,
+}
+
+/// The result of validating a plan document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanValidation {
+    /// Whether the plan may be proposed.
+    pub valid: bool,
+    /// Every problem, each at its JSON path (e.g. `components[0].tiers[1].rate`).
+    pub problems: Vec<PlanProblem>,
+}
+
+/// Assign a plan version to a person from a date (ends any open assignment the day before).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentRequest {
+    /// Plan id.
+    pub plan_id: String,
+    /// Plan version.
+    pub plan_version: u32,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day, if it ends.
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    /// Why.
+    pub reason: String,
+}
+
+/// A transaction and the credits it gives the person asked about under their plan's rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionView {
+    /// The transaction.
+    pub transaction: Transaction,
+    /// Its credits to the person (empty when no plan credits them on that date).
+    pub credits: Vec<Credit>,
+}
+
+/// Record a conduct or compliance event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConductRequest {
+    /// The person concerned.
+    pub person_id: String,
+    /// When.
+    pub date: NaiveDate,
+    /// What happened.
+    pub kind: ComplianceKind,
+    /// How serious.
+    pub severity: Severity,
+    /// Description.
+    pub description: String,
+}
+
+/// Propose a change for approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalRequest {
+    /// The change.
+    pub change: ProposedChange,
+    /// Why.
+    pub reason: String,
+}
+
+/// Approve or reject the step waiting on the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionRequest {
+    /// True to approve, false to reject.
+    pub approve: bool,
+    /// Comment (required when rejecting).
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// Dispute one line of one's own statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisputeRequest {
+    /// Statement month, `YYYY-MM`.
+    pub period: String,
+    /// The line's component id.
+    pub component_id: String,
+    /// What is wrong, in the rep's words.
+    pub comment: String,
+}
+
+/// How a manager resolves a dispute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ResolveRequest {
+    /// The statement stands.
+    Explanation {
+        /// Why.
+        text: String,
+    },
+    /// Propose an adjustment, paid in a later statement once approved.
+    Adjustment {
+        /// The amount; negative recovers.
+        amount: Decimal,
+        /// Why.
+        text: String,
+    },
 }

@@ -1,6 +1,8 @@
 //! The firm's records as plain data, shared by the generator, the store, the API and the app.
 
 pub mod api;
+pub mod audit;
 pub mod records;
+pub mod workflow;
 
 pub use records::*;
