@@ -1,0 +1,116 @@
+//! A seeded demo firm and a client that calls the router in-process.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use plumbline_api::{AppState, auth::Auth, router};
+use plumbline_firm::api::TokenResponse;
+use plumbline_firm::{Firm, Person, Role};
+use plumbline_store::{EmbeddedStore, Store, seed};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// The demo firm, generated once per test binary.
+pub fn firm() -> &'static Firm {
+    static FIRM: std::sync::OnceLock<Firm> = std::sync::OnceLock::new();
+    FIRM.get_or_init(|| {
+        let options = plumbline_demo::DemoOptions { seed: 7, as_of: "2026-11-20".parse().unwrap() };
+        plumbline_demo::generate(&options).0
+    })
+}
+
+/// A fresh store seeded with the demo firm, and the app over it.
+pub struct Harness {
+    pub app: axum::Router,
+    pub store: Arc<EmbeddedStore>,
+    pub firm: &'static Firm,
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn harness() -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(EmbeddedStore::open(&dir.path().join("s.redb")).unwrap());
+    seed::seed_firm(store.as_ref(), firm(), "2026-11-20T00:00:00Z", "test").await.unwrap();
+    let state = AppState { store: store.clone() as Arc<dyn Store>, auth: Arc::new(Auth::development()) };
+    Harness { app: router(state.clone()), store, firm: firm(), state, _dir: dir }
+}
+
+/// A response: status and JSON body (Null when empty or not JSON).
+pub struct Reply {
+    pub status: StatusCode,
+    pub json: serde_json::Value,
+}
+
+impl Reply {
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_value(self.json.clone()).unwrap_or_else(|e| panic!("{e}: {}", self.json))
+    }
+}
+
+impl Harness {
+    pub async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<&serde_json::Value>,
+        key: Option<&str>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(t) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if let Some(k) = key {
+            request = request.header("Idempotency-Key", k);
+        }
+        let body = match body {
+            Some(b) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(b.to_string())
+            }
+            None => Body::empty(),
+        };
+        let response = self.app.clone().oneshot(request.body(body).unwrap()).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        Reply { status, json: serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null) }
+    }
+
+    pub async fn get(&self, uri: &str, token: &str) -> Reply {
+        self.send("GET", uri, Some(token), None, None).await
+    }
+
+    pub async fn post(&self, uri: &str, token: &str, body: serde_json::Value) -> Reply {
+        self.send("POST", uri, Some(token), Some(&body), None).await
+    }
+
+    pub async fn token(&self, person_id: &str) -> String {
+        let reply = self
+            .send("POST", "/api/auth/dev-token", None, Some(&serde_json::json!({ "person_id": person_id })), None)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+        reply.parse::<TokenResponse>().token
+    }
+
+    pub fn first(&self, role: Role) -> &'static Person {
+        self.firm.people.iter().find(|p| p.role == role).unwrap()
+    }
+
+    pub fn person(&self, id: &str) -> &'static Person {
+        self.firm.people.iter().find(|p| p.id == id).unwrap()
+    }
+
+    /// Whether `manager` is above `person` (the test's own walk, independent of the API's).
+    pub fn above(&self, manager: &str, person: &Person) -> bool {
+        let mut current = person.manager_id.clone();
+        while let Some(m) = current {
+            if m == manager {
+                return true;
+            }
+            current = self.person(&m).manager_id.clone();
+        }
+        false
+    }
+}
