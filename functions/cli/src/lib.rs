@@ -2,3 +2,4 @@
 //! and benchmarks as well as from `main`.
 
 pub mod calc;
+pub mod eval_pipeline;

@@ -37,6 +37,16 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Score the win-probability model and the monthly forecast on a CRM export
+    /// (see `plumbline_cli::eval_pipeline`).
+    EvalPipeline {
+        /// Folder holding sales_pipeline.csv, products.csv and sales_teams.csv.
+        #[arg(long)]
+        data: PathBuf,
+        /// Print one JSON object instead of the report.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the demo firm as CSV and JSON files.
     DemoData {
         /// Seed: the same seed always gives identical files.
@@ -71,6 +81,15 @@ fn main() -> anyhow::Result<()> {
                 out.display(),
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::EvalPipeline { data, json } => {
+            let report = plumbline_cli::eval_pipeline::run(&plumbline_cli::eval_pipeline::EvalOptions::new(data))?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print!("{}", plumbline_cli::eval_pipeline::render(&report));
+            }
             Ok(())
         }
         Command::DemoData { seed, as_of, out } => {

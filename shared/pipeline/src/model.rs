@@ -34,7 +34,7 @@ pub struct WinModelConfig {
 impl Default for WinModelConfig {
     fn default() -> Self {
         WinModelConfig {
-            l2: 5.0,
+            l2: 25.0,
             snapshot_every_days: 30,
             calibration_days: 91,
             min_calibration_deals: 100,
