@@ -24,6 +24,10 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 # The shared crates are also proven to build for wasm32 by the app build above, which links them.
 cargo clippy -p plumbline-app --target wasm32-unknown-unknown --quiet -- -D warnings
 
+step "AWS template (cfn-lint, offline; its security properties are tested by plumbline-infra)"
+command -v cfn-lint >/dev/null 2>&1 || python3 -m pip install --quiet cfn-lint
+cfn-lint infra/template.yaml
+
 # Cleanup on any exit: the local DynamoDB server (started below) and the e2e data directory.
 E2E_DATA=""
 cleanup() {

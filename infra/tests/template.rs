@@ -1,0 +1,348 @@
+//! The security properties of infra/template.yaml, checked from the template itself, and
+//! proof that each check fails on a copy of the template broken in the way it guards against.
+
+use plumbline_infra::{Finding, Grants, Template};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn infra_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn template_text() -> String {
+    std::fs::read_to_string(infra_dir().join("template.yaml")).expect("infra/template.yaml")
+}
+
+fn template() -> Template {
+    plumbline_infra::parse(&template_text()).expect("the template parses")
+}
+
+const READ: &[&str] = &["dynamodb:GetItem", "dynamodb:Query"];
+/// The store's calls (functions/store/src/dynamo.rs): TransactWriteItems and BatchWriteItem
+/// are authorised as the puts and deletes they carry.
+const READ_WRITE: &[&str] =
+    &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
+
+const API: Grants<'static> = &[("Table", READ_WRITE)];
+const IMPORT: Grants<'static> = &[
+    ("Table", READ_WRITE),
+    ("ImportsBucket", &["s3:GetObject", "s3:GetObjectVersion"]),
+    ("DataKey", &["kms:Decrypt"]),
+    ("ImportDeadLetterQueue", &["sqs:SendMessage"]),
+];
+const AUDIT: Grants<'static> = &[("Table", READ)];
+
+/// What each function may reach besides its own log group: the access table a reviewer signs.
+fn access() -> BTreeMap<&'static str, Grants<'static>> {
+    BTreeMap::from([
+        ("TokenFunction", &[][..]),
+        ("ApiFunction", API),
+        ("ImportFunction", IMPORT),
+        ("AuditFunction", AUDIT),
+    ])
+}
+
+/// The one route reachable without a token.
+const PUBLIC_ROUTES: &[&str] = &["GET /api/health"];
+
+fn all_findings(t: &Template) -> Vec<Finding> {
+    let mut findings = plumbline_infra::general_checks(t);
+    findings.extend(plumbline_infra::function_access(t, &access()));
+    findings.extend(plumbline_infra::api_auth(t, PUBLIC_ROUTES));
+    findings
+}
+
+fn assert_clean(findings: &[Finding]) {
+    let listed: Vec<String> = findings.iter().map(ToString::to_string).collect();
+    assert!(findings.is_empty(), "the template breaks {} properties:\n{}", findings.len(), listed.join("\n"));
+}
+
+/// A copy of the template changed by `change` (applied to its long form).
+fn mutated(change: impl FnOnce(&mut Value)) -> Template {
+    let mut t = template();
+    change(&mut t.doc);
+    t
+}
+
+fn resource<'a>(doc: &'a mut Value, id: &str) -> &'a mut Value {
+    doc.pointer_mut(&format!("/Resources/{id}")).unwrap_or_else(|| panic!("resource {id}"))
+}
+
+fn mentions(findings: &[Finding], resource: &str, words: &str) -> bool {
+    findings.iter().any(|f| f.resource == resource && f.problem.contains(words))
+}
+
+#[test]
+fn the_template_has_every_security_property() {
+    assert_clean(&all_findings(&template()));
+}
+
+#[test]
+fn the_template_deploys_the_expected_functions() {
+    let t = template();
+    let functions: Vec<&str> = t.functions().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(functions, ["ApiFunction", "AuditFunction", "ImportFunction", "TokenFunction"]);
+}
+
+/// Every function is built from a binary that exists in the crate its CodeUri names, so
+/// `sam build` cannot fail on a missing one.
+#[test]
+fn every_function_binary_exists() {
+    let t = template();
+    for (id, function) in t.functions() {
+        let code = t.function_property(function, "CodeUri").and_then(Value::as_str).expect("CodeUri");
+        let binary = function.pointer("/Metadata/BuildProperties/Binary").and_then(Value::as_str).expect("Binary");
+        let source = infra_dir().join(code).join("src/bin").join(format!("{binary}.rs"));
+        assert!(source.is_file(), "{id}: binary {binary} has no source at {}", source.display());
+    }
+}
+
+/// The table's keys are the store's (docs/store.md): the store creates exactly these in tests.
+#[test]
+fn the_table_has_the_store_keys() {
+    let t = template();
+    let table = &t.resources()["Table"]["Properties"];
+    assert_eq!(
+        table["KeySchema"],
+        json!([{ "AttributeName": "pk", "KeyType": "HASH" }, { "AttributeName": "sk", "KeyType": "RANGE" }])
+    );
+    assert_eq!(
+        table["AttributeDefinitions"],
+        json!([{ "AttributeName": "pk", "AttributeType": "S" }, { "AttributeName": "sk", "AttributeType": "S" }])
+    );
+    // docs/store.md: every read is a key lookup or a prefix query, so no secondary indexes.
+    assert!(table.get("GlobalSecondaryIndexes").is_none());
+}
+
+/// Pay data is encrypted with the stack's own key, not only S3's default.
+#[test]
+fn imported_files_are_encrypted_with_the_stack_key() {
+    let t = template();
+    let rule = t.resources()["ImportsBucket"]
+        .pointer("/Properties/BucketEncryption/ServerSideEncryptionConfiguration/0/ServerSideEncryptionByDefault")
+        .unwrap();
+    assert_eq!(rule["SSEAlgorithm"], "aws:kms");
+    assert_eq!(rule["KMSMasterKeyID"], json!({ "Fn::GetAtt": ["DataKey", "Arn"] }));
+}
+
+/// The person id reaches tokens only through administrators: the app client cannot write it.
+#[test]
+fn people_cannot_change_their_own_person_id() {
+    let t = template();
+    let client = &t.resources()["UserPoolClient"]["Properties"];
+    let writable: Vec<&str> = client["WriteAttributes"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(!writable.iter().any(|a| a.starts_with("custom:")), "the app client may write {writable:?}");
+    assert_eq!(t.resources()["UserPool"]["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"], true);
+    let groups: Vec<&str> =
+        t.of_type("AWS::Cognito::UserPoolGroup").filter_map(|(_, g)| g["Properties"]["GroupName"].as_str()).collect();
+    // One group per role (plumbline_firm::Role), named as the API reads them from cognito:groups.
+    assert_eq!(groups, ["admin", "compliance", "designer", "leadership", "manager", "rep"]);
+}
+
+// ---- each check fails on a template broken the way it guards against
+
+#[test]
+fn a_wildcard_injected_into_the_text_is_caught() {
+    let text = template_text();
+    let narrow = "Action: [dynamodb:GetItem, dynamodb:Query]\n";
+    assert_eq!(text.matches(narrow).count(), 1, "the audit role's statement moved; update this test");
+    let broken = plumbline_infra::parse(&text.replace(narrow, "Action: \"dynamodb:*\"\n")).unwrap();
+    let findings = plumbline_infra::wildcards(&broken);
+    assert!(mentions(&findings, "AuditRole", "wildcard action dynamodb:*"), "{findings:?}");
+}
+
+#[test]
+fn wildcard_actions_and_resources_are_caught_everywhere() {
+    for (id, pointer, value, words) in [
+        ("ApiRole", "/Properties/Policies/1/PolicyDocument/Statement/0/Action", json!("*"), "wildcard action *"),
+        (
+            "ImportRole",
+            "/Properties/Policies/2/PolicyDocument/Statement/0/Action",
+            json!(["s3:Get*"]),
+            "wildcard action s3:Get*",
+        ),
+        ("ApiRole", "/Properties/Policies/1/PolicyDocument/Statement/0/Resource", json!("*"), "every resource"),
+        (
+            "AccessLogsBucketPolicy",
+            "/Properties/PolicyDocument/Statement/0/Action",
+            json!("s3:*"),
+            "wildcard action s3:*",
+        ),
+        ("DataKey", "/Properties/KeyPolicy/Statement/1/Action", json!("kms:*"), "wildcard action kms:*"),
+    ] {
+        let broken = mutated(|doc| *resource(doc, id).pointer_mut(pointer).expect(pointer) = value);
+        let findings = plumbline_infra::wildcards(&broken);
+        assert!(mentions(&findings, id, words), "{id} {pointer}: {findings:?}");
+    }
+    let broken = mutated(|doc| {
+        let statement =
+            resource(doc, "AuditRole").pointer_mut("/Properties/Policies/1/PolicyDocument/Statement/0").unwrap();
+        let actions = statement.as_object_mut().unwrap().remove("Action").unwrap();
+        statement["NotAction"] = actions;
+    });
+    assert!(mentions(&plumbline_infra::wildcards(&broken), "AuditRole", "NotAction"));
+}
+
+#[test]
+fn an_unprotected_table_is_caught() {
+    for (pointer, value, words) in [
+        ("/Properties/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled", json!(false), "point-in-time"),
+        ("/Properties/DeletionProtectionEnabled", json!(false), "deletion protection"),
+        ("/Properties/SSESpecification/SSEEnabled", json!(false), "not encrypted"),
+        ("/DeletionPolicy", json!("Delete"), "retained"),
+    ] {
+        let broken = mutated(|doc| *resource(doc, "Table").pointer_mut(pointer).unwrap() = value);
+        assert!(mentions(&plumbline_infra::tables(&broken), "Table", words), "{pointer}");
+    }
+    let broken = mutated(|doc| {
+        resource(doc, "Table")["Properties"]["SSESpecification"].as_object_mut().unwrap().remove("KMSMasterKeyId");
+    });
+    assert!(mentions(&plumbline_infra::tables(&broken), "Table", "AWS-owned key"));
+}
+
+#[test]
+fn an_open_or_unencrypted_bucket_is_caught() {
+    for bucket in ["ImportsBucket", "AppBucket", "AccessLogsBucket"] {
+        let broken = mutated(|doc| {
+            resource(doc, bucket)["Properties"]["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"] =
+                json!(false)
+        });
+        assert!(mentions(&plumbline_infra::buckets(&broken), bucket, "RestrictPublicBuckets"), "{bucket}");
+        let broken = mutated(|doc| {
+            resource(doc, bucket)["Properties"].as_object_mut().unwrap().remove("BucketEncryption");
+        });
+        assert!(mentions(&plumbline_infra::buckets(&broken), bucket, "no default encryption"), "{bucket}");
+    }
+    let broken = mutated(|doc| {
+        resource(doc, "ImportsBucketPolicy")["Properties"]["PolicyDocument"]["Statement"][0]["Condition"] = json!({})
+    });
+    assert!(mentions(&plumbline_infra::buckets(&broken), "ImportsBucket", "TLS"));
+}
+
+#[test]
+fn a_function_without_kept_logs_is_caught() {
+    let broken = mutated(|doc| {
+        resource(doc, "ImportLogGroup")["Properties"].as_object_mut().unwrap().remove("RetentionInDays");
+    });
+    assert!(mentions(&plumbline_infra::logs(&broken), "ImportLogGroup", "RetentionInDays"));
+    let broken = mutated(|doc| {
+        resource(doc, "AuditFunction")["Properties"].as_object_mut().unwrap().remove("LoggingConfig");
+    });
+    assert!(mentions(&plumbline_infra::logs(&broken), "AuditFunction", "LoggingConfig"));
+    // Writing into another function's group is caught by name.
+    let broken = mutated(|doc| {
+        resource(doc, "AuditFunction")["Properties"]["LoggingConfig"]["LogGroup"] = json!({ "Ref": "ApiLogGroup" })
+    });
+    assert!(mentions(&plumbline_infra::logs(&broken), "AuditFunction", "/aws/lambda/<FunctionName>"));
+}
+
+#[test]
+fn a_function_without_alarms_is_caught() {
+    let broken = mutated(|doc| {
+        doc["Resources"].as_object_mut().unwrap().remove("ImportThrottlesAlarm");
+    });
+    let findings = plumbline_infra::alarms(&broken);
+    assert!(mentions(&findings, "ImportFunction", "Throttles"), "{findings:?}");
+    assert!(!mentions(&findings, "ImportFunction", "Errors"));
+    let broken = mutated(|doc| {
+        resource(doc, "AuditErrorsAlarm")["Properties"].as_object_mut().unwrap().remove("AlarmActions");
+    });
+    assert!(mentions(&plumbline_infra::alarms(&broken), "AuditErrorsAlarm", "notifies nobody"));
+}
+
+#[test]
+fn a_function_reaching_beyond_its_own_resources_is_caught() {
+    let access = access();
+    // The audit function is read-only.
+    let broken = mutated(|doc| {
+        resource(doc, "AuditRole")["Properties"]["Policies"][1]["PolicyDocument"]["Statement"][0]["Action"] =
+            json!(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"]);
+    });
+    let findings = plumbline_infra::function_access(&broken, &access);
+    assert!(mentions(&findings, "AuditRole", "dynamodb:PutItem on Table"), "{findings:?}");
+    // The API has no business in the imports bucket, even named by its pattern.
+    let broken = mutated(|doc| {
+        let statements = resource(doc, "ApiRole")["Properties"]["Policies"][1]["PolicyDocument"]["Statement"]
+            .as_array_mut()
+            .unwrap();
+        statements.push(json!({
+            "Effect": "Allow", "Action": "s3:GetObject",
+            "Resource": { "Fn::Sub": "arn:${AWS::Partition}:s3:::${Prefix}-imports-${AWS::AccountId}-${AWS::Region}/*" }
+        }));
+    });
+    assert!(mentions(&plumbline_infra::function_access(&broken, &access), "ApiRole", "s3:GetObject on ImportsBucket"));
+    // Nor in another function's log group.
+    let broken = mutated(|doc| {
+        resource(doc, "TokenRole")["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"] =
+            json!({ "Fn::GetAtt": ["ApiLogGroup", "Arn"] });
+    });
+    assert!(mentions(&plumbline_infra::function_access(&broken, &access), "TokenRole", "on ApiLogGroup"));
+    // A literal ARN outside the template.
+    let broken = mutated(|doc| {
+        resource(doc, "AuditRole")["Properties"]["Policies"][1]["PolicyDocument"]["Statement"][0]["Resource"] =
+            json!("arn:aws:dynamodb:eu-west-2:111122223333:table/other");
+    });
+    assert!(mentions(&plumbline_infra::function_access(&broken, &access), "AuditRole", "outside this template"));
+    // Shared roles, managed policies, SAM policies and unlisted functions.
+    let broken = mutated(|doc| {
+        resource(doc, "AuditFunction")["Properties"]["Role"] = json!({ "Fn::GetAtt": ["ApiRole", "Arn"] })
+    });
+    assert!(mentions(&plumbline_infra::function_access(&broken, &access), "ApiRole", "shared by"));
+    let broken = mutated(|doc| {
+        resource(doc, "ApiRole")["Properties"]["ManagedPolicyArns"] =
+            json!(["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"])
+    });
+    assert!(mentions(&plumbline_infra::function_access(&broken, &access), "ApiRole", "managed policies"));
+    let broken =
+        mutated(|doc| resource(doc, "ApiFunction")["Properties"]["Policies"] = json!(["AmazonS3ReadOnlyAccess"]));
+    assert!(mentions(&plumbline_infra::function_access(&broken, &access), "ApiFunction", "SAM Policies"));
+    let mut fewer = access.clone();
+    fewer.remove("AuditFunction");
+    assert!(mentions(&plumbline_infra::function_access(&template(), &fewer), "AuditFunction", "access table"));
+}
+
+#[test]
+fn an_open_route_or_foreign_authorizer_is_caught() {
+    let broken = mutated(|doc| resource(doc, "HttpApiRoute")["Properties"]["AuthorizationType"] = json!("NONE"));
+    assert!(mentions(&plumbline_infra::api_auth(&broken, PUBLIC_ROUTES), "HttpApiRoute", "ANY /api/{proxy+}"));
+    let broken = mutated(|doc| {
+        resource(doc, "HttpApiAuthorizer")["Properties"]["JwtConfiguration"]["Issuer"] =
+            json!("https://issuer.example.com")
+    });
+    assert!(mentions(&plumbline_infra::api_auth(&broken, PUBLIC_ROUTES), "HttpApiAuthorizer", "user pool"));
+}
+
+#[test]
+fn a_leaky_distribution_is_caught() {
+    let broken = mutated(|doc| {
+        resource(doc, "Distribution")["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]["ViewerProtocolPolicy"] =
+            json!("allow-all")
+    });
+    assert!(mentions(&plumbline_infra::distributions(&broken), "Distribution", "plain HTTP"));
+    let broken = mutated(|doc| {
+        let api = &mut resource(doc, "Distribution")["Properties"]["DistributionConfig"]["CacheBehaviors"][0];
+        api["CachePolicyId"] = json!("658327ea-f89d-4fab-a63d-7e88639e58f6");
+    });
+    assert!(mentions(&plumbline_infra::distributions(&broken), "Distribution", "cached"));
+    let broken = mutated(|doc| {
+        resource(doc, "Distribution")["Properties"]["DistributionConfig"]["Origins"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("OriginAccessControlId");
+    });
+    assert!(mentions(&plumbline_infra::distributions(&broken), "Distribution", "origin access control"));
+    let broken = mutated(|doc| {
+        resource(doc, "Distribution")["Properties"]["DistributionConfig"]["CacheBehaviors"][0]["TargetOriginId"] =
+            json!("app")
+    });
+    assert!(mentions(&plumbline_infra::distributions(&broken), "Distribution", "not routed"));
+}
+
+#[test]
+fn a_function_on_another_runtime_is_caught() {
+    let broken = mutated(|doc| resource(doc, "ApiFunction")["Properties"]["Architectures"] = json!(["x86_64"]));
+    assert!(mentions(&plumbline_infra::runtimes(&broken), "ApiFunction", "arm64"));
+    let broken = mutated(|doc| doc["Globals"]["Function"]["Runtime"] = json!("provided.al2"));
+    assert_eq!(plumbline_infra::runtimes(&broken).iter().filter(|f| f.problem.contains("al2023")).count(), 4);
+}
