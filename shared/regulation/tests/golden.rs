@@ -21,7 +21,7 @@ const AT_LEAST: usize = 20;
 enum Case {
     Statement {
         document: serde_json::Value,
-        inputs: RegulatedInputs<'static>,
+        inputs: Box<RegulatedInputs<'static>>,
         period: String,
         expected: ExpectedStatement,
     },
@@ -235,7 +235,7 @@ fn run(path: &Path) -> Vec<String> {
     let mut diffs = Vec::new();
     match case {
         Case::Statement { document, inputs, period, expected } => {
-            run_statement(document, inputs, &period, expected, &mut diffs)
+            run_statement(document, *inputs, &period, expected, &mut diffs)
         }
         Case::Deferral { schedule, pack, currency, variable_pay, granted_on, expected } => {
             let schedule = schedule.or_else(|| pack.and_then(|p| packs::get(&p))).expect("a schedule or a known pack");
