@@ -1,0 +1,266 @@
+//! The IO half: read the firm's reference data, validate the whole file, then commit it in
+//! audited transactions of at most 100 writes, ending with the batch record.
+
+use crate::plan::{self, Counts};
+use crate::problem::{ImportRejected, ProblemCode, Problems};
+use crate::{FirmIndex, ImportKind, Mapping, Progress, Skipped, Step, content_hash, parse};
+use chrono::{DateTime, SecondsFormat, Utc};
+use plumbline_firm::{Client, FirmSettings, Opportunity, Person, Role, Team};
+use plumbline_store::audit::{AuditEntry, append_with, hash_json};
+use plumbline_store::{Condition, Item, MAX_TRANSACTION_WRITES, Store, StoreError, Write, keys, query_all};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Partition of the batch records: one item per applied batch, sorted by kind then hash.
+pub const IMPORTS: &str = "IMPORT";
+
+/// Sort key of a batch record.
+pub fn batch_key(kind: ImportKind, content_hash: &str) -> String {
+    format!("{kind}#{content_hash}")
+}
+
+/// Every transaction carries the audit record and the chain head besides the batch's writes,
+/// and the last one the batch record too.
+const WRITES_PER_TRANSACTION: usize = MAX_TRANSACTION_WRITES - 3;
+
+/// Who is importing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// A person id, or a system name such as `cli`.
+    pub id: String,
+    /// The role they act in.
+    pub role: Role,
+}
+
+/// One file to import.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportRequest<'a> {
+    /// What the file holds.
+    pub kind: ImportKind,
+    /// The file's name, for messages and the audit log.
+    pub file_name: &'a str,
+    /// Its content.
+    pub bytes: &'a [u8],
+    /// How its columns map to ours, when they are not our own names.
+    pub mapping: Option<&'a Mapping>,
+    /// Now: stamps the audit records and dates opportunity changes the file does not date.
+    pub at: DateTime<Utc>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// What the file held.
+    pub kind: ImportKind,
+    /// The file name.
+    pub file: String,
+    /// The batch's identity (SHA-256 of kind, content and mapping).
+    pub content_hash: String,
+    /// Who imported it.
+    pub actor: Actor,
+    /// When it was applied.
+    pub at: String,
+    /// Rows (or calendar events) read.
+    pub rows: usize,
+    /// Valid records in the file.
+    pub records: usize,
+    /// Created, updated, unchanged and history counts.
+    pub counts: Counts,
+    /// Rows left out on purpose, by reason.
+    pub skipped: Vec<Skipped>,
+    /// Optional fields whose column was absent, so every row took the default.
+    pub defaulted: Vec<String>,
+    /// Writes committed (records, history and the batch record; audit records not counted).
+    pub writes: usize,
+    /// Transactions committed, each with its own audit record.
+    pub transactions: usize,
+    /// Sequence numbers of the audit records written, first and last.
+    pub audit_seqs: (u64, u64),
+    /// True when this exact batch had been applied before, so nothing was written now.
+    pub already_imported: bool,
+}
+
+fn store_error(e: StoreError) -> ImportRejected {
+    ImportRejected::Store { message: e.to_string() }
+}
+
+/// Reads the reference data an import validates against: settings, people, teams, and every
+/// person's clients and opportunities.
+pub async fn load_index(store: &dyn Store) -> Result<FirmIndex, StoreError> {
+    let settings = store.get(keys::FIRM, keys::FIRM_SETTINGS).await?.map(|i| i.decode::<FirmSettings>()).transpose()?;
+    let people = decode_all::<Person>(query_all(store, keys::PEOPLE, "").await?)?;
+    let teams = decode_all::<Team>(query_all(store, keys::TEAMS, "").await?)?;
+    let mut clients = Vec::new();
+    let mut opportunities = Vec::new();
+    // No index by client or opportunity id: both live under their owner (docs/store.md).
+    for p in &people {
+        clients.extend(decode_all::<Client>(query_all(store, &keys::clients(&p.id), "").await?)?);
+        opportunities.extend(decode_all::<Opportunity>(query_all(store, &keys::opportunities(&p.id), "").await?)?);
+    }
+    Ok(FirmIndex::new(settings.map(|s| s.base_currency), people, teams, clients, opportunities))
+}
+
+fn decode_all<T: serde::de::DeserializeOwned>(items: Vec<Item>) -> Result<Vec<T>, StoreError> {
+    items.iter().map(Item::decode).collect()
+}
+
+/// Validates the file completely, then applies it; see docs/imports.md.
+///
+/// A file that fails validation writes nothing. A file applied before (same kind, bytes and
+/// mapping) writes nothing and returns the earlier report. Otherwise the changes are committed
+/// in transactions of at most 100 writes, each with its audit record; the last also writes the
+/// batch record. If something stops it part-way, re-sending the file completes it.
+pub async fn run(
+    store: &dyn Store,
+    actor: &Actor,
+    request: &ImportRequest<'_>,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportRejected> {
+    let kind = request.kind;
+    if !kind.allows(actor.role) {
+        return Err(ImportRejected::Forbidden { role: actor.role.as_str().into(), kind: kind.as_str().into() });
+    }
+    progress.update(&Step::Loading);
+    let hash = content_hash(kind, request.bytes, request.mapping);
+    if let Some(item) = store.get(IMPORTS, &batch_key(kind, &hash)).await.map_err(store_error)? {
+        let mut report: ImportReport = item.decode().map_err(store_error)?;
+        report.already_imported = true;
+        progress.update(&Step::Done);
+        return Ok(report);
+    }
+    let index = load_index(store).await.map_err(store_error)?;
+    let batch = parse(kind, request.file_name, request.bytes, request.mapping, &index)?;
+    progress.update(&Step::Validated { rows: batch.rows, records: batch.records.len() });
+
+    let people: Vec<String> = index.people.keys().cloned().collect();
+    let mut existing = Vec::new();
+    for pk in plan::partitions(&batch, &people) {
+        existing.extend(query_all(store, &pk, "").await.map_err(store_error)?);
+    }
+    let plan = plan::plan(&batch, &existing, request.at.date_naive()).map_err(store_error)?;
+    if let Some(big) = plan.groups.iter().find(|g| g.len() > WRITES_PER_TRANSACTION) {
+        let (pk, sk) = big[0].key();
+        let mut problems = Problems::new(request.file_name);
+        problems.push(
+            None,
+            None,
+            Some(&format!("{pk} / {sk}")),
+            ProblemCode::BadValue,
+            format!("one record needs {} writes; a transaction holds {WRITES_PER_TRANSACTION}", big.len()),
+        );
+        return Err(ImportRejected::Invalid { file: problems.file, problems: problems.list });
+    }
+
+    let at = request.at.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let mut report = ImportReport {
+        kind,
+        file: request.file_name.to_string(),
+        content_hash: hash.clone(),
+        actor: actor.clone(),
+        at: at.clone(),
+        rows: batch.rows,
+        records: batch.records.len(),
+        counts: plan.counts,
+        skipped: batch.skipped.clone(),
+        defaulted: batch.defaulted.clone(),
+        writes: plan.writes() + 1,
+        transactions: 0,
+        audit_seqs: (0, 0),
+        already_imported: false,
+    };
+    let chunks = pack(plan.groups);
+    report.transactions = chunks.len();
+    let by_key: BTreeMap<(&str, &str), &Item> = existing.iter().map(|i| ((i.pk.as_str(), i.sk.as_str()), i)).collect();
+    let total = report.writes;
+    let mut written = 0;
+    let count = chunks.len();
+    for (i, mut writes) in chunks.into_iter().enumerate() {
+        let last = i + 1 == count;
+        if last {
+            writes.push(Write::Put {
+                item: Item::new(IMPORTS, batch_key(kind, &hash), &report).map_err(store_error)?,
+                condition: Condition::NotExists,
+            });
+        }
+        let entry = audit_entry(actor, &at, &report, &writes, &by_key, i + 1, count);
+        let n = writes.len();
+        match append_with(store, writes, entry).await {
+            Ok(record) => {
+                if i == 0 {
+                    report.audit_seqs.0 = record.seq;
+                }
+                report.audit_seqs.1 = record.seq;
+            }
+            Err(e) => {
+                return Err(ImportRejected::Interrupted {
+                    file: request.file_name.to_string(),
+                    applied_writes: written,
+                    message: e.to_string(),
+                });
+            }
+        }
+        written += n;
+        progress.update(&Step::Applying { written, total });
+    }
+    progress.update(&Step::Done);
+    Ok(report)
+}
+
+/// Packs whole groups into transactions, in file order; always at least one transaction (the
+/// batch record is written even when nothing changed).
+fn pack(groups: Vec<Vec<Write>>) -> Vec<Vec<Write>> {
+    let mut chunks: Vec<Vec<Write>> = vec![Vec::new()];
+    for group in groups {
+        if chunks.last().is_some_and(|c| c.len() + group.len() > WRITES_PER_TRANSACTION) {
+            chunks.push(Vec::new());
+        }
+        if let Some(c) = chunks.last_mut() {
+            c.extend(group);
+        }
+    }
+    chunks
+}
+
+/// The audit record of one transaction: who, which file (name and hash), this part's writes
+/// and the batch's counts, with hashes of the items replaced and written.
+fn audit_entry(
+    actor: &Actor,
+    at: &str,
+    report: &ImportReport,
+    writes: &[Write],
+    existing: &BTreeMap<(&str, &str), &Item>,
+    part: usize,
+    parts: usize,
+) -> AuditEntry {
+    let before: Vec<&serde_json::Value> =
+        writes.iter().filter_map(|w| existing.get(&w.key()).map(|i| &i.data)).collect();
+    let after: Vec<serde_json::Value> = writes
+        .iter()
+        .map(|w| match w {
+            Write::Put { item, .. } => serde_json::json!([item.pk, item.sk, item.data]),
+            Write::Delete { pk, sk, .. } => serde_json::json!([pk, sk, null]),
+        })
+        .collect();
+    let c = &report.counts;
+    let skipped: usize = report.skipped.iter().map(|s| s.count).sum();
+    AuditEntry {
+        at: at.to_string(),
+        actor: actor.id.clone(),
+        role: actor.role.as_str().to_string(),
+        action: format!("import.{}", report.kind),
+        entity: format!("import/{}/{}", report.kind, report.content_hash),
+        before_hash: (!before.is_empty()).then(|| hash_json(&serde_json::json!(before))),
+        after_hash: Some(hash_json(&serde_json::Value::Array(after))),
+        reason: format!(
+            "{} (sha256 {}), part {part} of {parts}: {} writes; batch: {} rows, {} created, {} updated, {} unchanged, {} history entries, {skipped} rows skipped",
+            report.file,
+            report.content_hash,
+            writes.len(),
+            report.rows,
+            c.created,
+            c.updated,
+            c.unchanged,
+            c.history
+        ),
+    }
+}

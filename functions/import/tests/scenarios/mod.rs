@@ -1,0 +1,176 @@
+//! Store-level scenarios, run on the embedded store (tests/imports.rs) and DynamoDB
+//! (tests/dynamo.rs).
+#![allow(dead_code)] // each test crate runs some of them
+
+use crate::support::{dump, test_firm};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use plumbline_firm::{OpportunityChange, OpportunityField, Role};
+use plumbline_import::{Actor, ImportKind, ImportRejected, ImportReport, ImportRequest, NoProgress};
+use plumbline_store::{Item, Page, Store, StoreError, Write, audit, keys, query_all, seed};
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn at() -> DateTime<Utc> {
+    "2026-11-20T12:00:00Z".parse().unwrap()
+}
+
+fn admin() -> Actor {
+    Actor { id: "P1".into(), role: Role::Admin }
+}
+
+async fn import(store: &dyn Store, kind: ImportKind, name: &str, bytes: &[u8]) -> Result<ImportReport, ImportRejected> {
+    let request = ImportRequest { kind, file_name: name, bytes, mapping: None, at: at() };
+    plumbline_import::run(store, &admin(), &request, &NoProgress).await
+}
+
+async fn history(store: &dyn Store, id: &str) -> Vec<(String, OpportunityField, String, String)> {
+    query_all(store, &keys::opportunity_history(id), "")
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let c: OpportunityChange = i.decode().unwrap();
+            (c.date.to_string(), c.field, c.from, c.to)
+        })
+        .collect()
+}
+
+async fn ids(store: &dyn Store, pk: &str) -> Vec<String> {
+    query_all(store, pk, "").await.unwrap().into_iter().map(|i| i.sk).collect()
+}
+
+/// Import, re-send, a rejected file and an incremental update, with hand-counted results.
+pub async fn apply_resend_reject_and_update(store: &dyn Store) {
+    seed::seed_firm(store, &test_firm(), "2026-11-20T00:00:00Z", "test firm").await.unwrap();
+    let opportunity_ids: BTreeSet<String> = ["O1", "O2", "006A1", "006A2", "006A3", "006A4", "006A5", "006B1", "006B2"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+
+    let sf = fixture("opportunities_salesforce.csv");
+    let report = import(store, ImportKind::Opportunities, "sf.csv", &sf).await.expect("imported");
+    // Four new opportunities, one "arrived in stage" entry each, plus the batch record.
+    assert_eq!((report.rows, report.records), (4, 4));
+    assert_eq!(
+        (report.counts.created, report.counts.updated, report.counts.unchanged, report.counts.history),
+        (4, 0, 0, 4)
+    );
+    assert_eq!((report.writes, report.transactions, report.audit_seqs), (9, 1, (2, 2)));
+    assert!(!report.already_imported);
+    assert_eq!(
+        history(store, "006A3").await,
+        [("2026-10-31".into(), OpportunityField::Stage, String::new(), "closed_won".into())]
+    );
+
+    let before = dump(store, &opportunity_ids).await;
+    let again = import(store, ImportKind::Opportunities, "sf-copy.csv", &sf).await.expect("re-sent");
+    assert!(again.already_imported);
+    assert_eq!(again.file, "sf.csv"); // the report of the first import
+    assert_eq!(dump(store, &opportunity_ids).await, before, "re-sending changed the store");
+
+    let bad = import(store, ImportKind::Opportunities, "bad.csv", &fixture("opportunities_bad.csv")).await;
+    let Err(ImportRejected::Invalid { problems, .. }) = bad else { panic!("rejected: {bad:?}") };
+    assert_eq!(problems.len(), 9);
+    assert_eq!(dump(store, &opportunity_ids).await, before, "a rejected batch changed the store");
+
+    let update = fixture("opportunities_salesforce_update.csv");
+    let report = import(store, ImportKind::Opportunities, "sf-update.csv", &update).await.expect("updated");
+    // 006A1 changes stage and close date (2 entries); 006A2 changes owner only (its item
+    // moves: a delete and a put, no entry); 006A5 is new (1 entry); 006A3 and 006A4 are as
+    // stored. Writes: 3 + 2 + 2 + the batch record.
+    assert_eq!(
+        (report.counts.created, report.counts.updated, report.counts.unchanged, report.counts.history),
+        (1, 2, 2, 3)
+    );
+    assert_eq!((report.writes, report.transactions), (8, 1));
+    assert_eq!(
+        history(store, "006A1").await,
+        [
+            ("2026-09-01".into(), OpportunityField::Stage, String::new(), "prospecting".into()),
+            ("2026-11-10".into(), OpportunityField::Stage, "prospecting".into(), "qualification".into()),
+            ("2026-11-10".into(), OpportunityField::CloseDate, "2026-12-31".into(), "2027-01-31".into()),
+        ]
+    );
+    assert_eq!(ids(store, &keys::opportunities("P2")).await, ["006A1", "006A2", "006A4", "O1"]);
+    assert_eq!(ids(store, &keys::opportunities("P3")).await, ["006A3", "006A5", "O2"]);
+
+    let verified = audit::verify(store).await.unwrap();
+    assert!(verified.ok, "{verified:?}");
+    assert_eq!(verified.records, 3); // seed, first import, update; nothing for the re-send or the rejection
+    let records = query_all(store, keys::AUDIT, keys::AUDIT_SEQ_PREFIX).await.unwrap();
+    let last: audit::AuditRecord = records[2].decode().unwrap();
+    assert_eq!((last.entry.actor.as_str(), last.entry.action.as_str()), ("P1", "import.opportunities"));
+    assert!(last.entry.reason.starts_with("sf-update.csv (sha256 "), "{}", last.entry.reason);
+    assert!(last.entry.before_hash.is_some() && last.entry.after_hash.is_some());
+}
+
+/// A store that fails every transaction after the first `ok` ones: a crash mid-apply.
+struct FailAfter<'a> {
+    inner: &'a dyn Store,
+    ok: AtomicUsize,
+}
+
+#[async_trait]
+impl Store for FailAfter<'_> {
+    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
+        self.inner.get(pk, sk).await
+    }
+    async fn query(&self, pk: &str, prefix: &str, limit: usize, after: Option<&str>) -> Result<Page, StoreError> {
+        self.inner.query(pk, prefix, limit, after).await
+    }
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        if self.ok.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_err() {
+            return Err(StoreError::Backend("simulated crash".into()));
+        }
+        self.inner.transact(writes).await
+    }
+    async fn put_many(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        self.inner.put_many(items).await
+    }
+}
+
+/// 250 new opportunities in our own columns: 2 writes each, 48 per transaction.
+fn large_file() -> Vec<u8> {
+    let mut csv = String::from("id,owner_id,client_id,stage,amount,created,close_date\n");
+    for i in 0..250 {
+        let (owner, client) = if i % 2 == 0 { ("P2", "C1") } else { ("P3", "C2") };
+        csv.push_str(&format!("L{i:03},{owner},{client},proposal,{}.{:02},2026-03-01,2026-12-31\n", 1000 + i, i % 100));
+    }
+    csv.into_bytes()
+}
+
+/// Without the audit chain and batch records, which differ by design.
+fn records_only(items: Vec<Item>) -> Vec<Item> {
+    items.into_iter().filter(|i| i.pk != keys::AUDIT && i.pk != plumbline_import::IMPORTS).collect()
+}
+
+/// A crash after two of six transactions; re-sending completes the batch, and the result is
+/// the same as a clean import into another store.
+pub async fn interrupted_batch_is_completed_by_resending(store: &dyn Store, clean: &dyn Store) {
+    for s in [store, clean] {
+        seed::seed_firm(s, &test_firm(), "2026-11-20T00:00:00Z", "test firm").await.unwrap();
+    }
+    let file = large_file();
+    let failing = FailAfter { inner: store, ok: AtomicUsize::new(2) };
+    let result = import(&failing, ImportKind::Opportunities, "large.csv", &file).await;
+    let Err(ImportRejected::Interrupted { applied_writes, .. }) = result else { panic!("interrupted: {result:?}") };
+    assert_eq!(applied_writes, 2 * 96);
+
+    let report = import(store, ImportKind::Opportunities, "large.csv", &file).await.expect("completed");
+    assert_eq!((report.counts.created, report.counts.unchanged, report.counts.history), (154, 96, 154));
+    assert_eq!(report.transactions, 4); // 48 + 48 + 48 + 10 records
+
+    let full = import(clean, ImportKind::Opportunities, "large.csv", &file).await.expect("clean");
+    assert_eq!((full.counts.created, full.transactions), (250, 6));
+
+    let ids: BTreeSet<String> = (0..250).map(|i| format!("L{i:03}")).collect();
+    assert_eq!(records_only(dump(store, &ids).await), records_only(dump(clean, &ids).await));
+    let verified = audit::verify(store).await.unwrap();
+    assert!(verified.ok && verified.records == 1 + 2 + 4, "{verified:?}");
+}
