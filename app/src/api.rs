@@ -4,8 +4,17 @@
 //! [`plumbline_firm::api::ApiError`] bodies, which [`Error`] keeps so the page can show the
 //! server's own message.
 
+use crate::insight::PayeeModel;
 use gloo_net::http::{Request, RequestBuilder, Response};
-use plumbline_firm::api::{ApiError, DevTokenRequest, Persona, StatementResponse, TokenResponse};
+use plumbline_engine::{PayeeInputs, Plan, Transaction};
+use plumbline_firm::api::{
+    ApiError, DecisionRequest, DevTokenRequest, OrgResponse, Page, PersonView, Persona, PlanSummary, ProposalRequest,
+    ResolveRequest, StatementResponse, TokenResponse, TransactionView,
+};
+use plumbline_firm::audit::{AuditRecord, Verification};
+use plumbline_firm::records::{ComplianceEvent, Opportunity, Quota, Team};
+use plumbline_firm::workflow::{Dispute, Proposal};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
 
@@ -28,6 +37,8 @@ pub enum Error {
     Decode(String),
     /// The app refused to send the request (e.g. a malformed period in the address).
     Invalid(ApiError),
+    /// This server has no such API route yet: the view says which one it needs.
+    MissingRoute(String),
 }
 
 impl Error {
@@ -38,7 +49,7 @@ impl Error {
 
     /// Whether trying the same request again might work.
     pub fn is_retryable(&self) -> bool {
-        !matches!(self, Error::Invalid(_))
+        !matches!(self, Error::Invalid(_) | Error::MissingRoute(_))
     }
 
     /// A short heading for the error panel.
@@ -52,6 +63,7 @@ impl Error {
             Error::Network(_) => "Can't reach Plumbline",
             Error::Decode(_) => "Unexpected response",
             Error::Invalid(_) => "Check the address",
+            Error::MissingRoute(_) => "Not available on this server yet",
         }
     }
 
@@ -61,6 +73,9 @@ impl Error {
             Error::Api { error, .. } | Error::Invalid(error) => error.message.clone(),
             Error::Network(detail) => format!("Check your connection and try again. ({detail})"),
             Error::Decode(detail) => format!("The server's answer could not be read. ({detail})"),
+            Error::MissingRoute(route) => {
+                format!("This view needs the API route {route}, which this Plumbline server does not provide yet.")
+            }
         }
     }
 
@@ -70,6 +85,7 @@ impl Error {
             Error::Api { error, .. } | Error::Invalid(error) => &error.code,
             Error::Network(_) => "network",
             Error::Decode(_) => "decode",
+            Error::MissingRoute(_) => "missing_route",
         }
     }
 }
@@ -98,18 +114,170 @@ pub async fn dev_token(person_id: &str) -> Result<TokenResponse, Error> {
 
 /// A payee's statement for `period` (`YYYY-MM`), or for the current period when `None`.
 pub async fn statement(token: &str, person_id: &str, period: Option<&str>) -> Result<StatementResponse, Error> {
-    let url = format!("{API_BASE}/statements/{}", path_segment(person_id));
-    let mut request = Request::get(&url).header("Authorization", &format!("Bearer {token}"));
-    if let Some(period) = period {
-        request = request.query([("period", period)]);
+    let path = format!("/statements/{}", path_segment(person_id));
+    get(token, &path, &[("period", period)]).await
+}
+
+/// Everything the browser needs to recompute `person_id`'s statements for `period`: the
+/// statement (for its plan version), that plan version, the person's quotas and every
+/// transaction that may credit them.
+pub async fn payee_model(token: &str, person_id: &str, period: Option<&str>) -> Result<PayeeData, Error> {
+    let response = statement(token, person_id, period).await?;
+    let s = &response.statement;
+    let person = path_segment(person_id);
+    let plan: Plan =
+        get(token, &format!("/plans/{}/versions/{}", path_segment(&s.plan_id), s.plan_version), &[]).await?;
+    let quotas: Vec<Quota> = get(token, &format!("/people/{person}/quotas"), &[]).await?;
+    let views: Vec<TransactionView> = all_pages(token, &format!("/people/{person}/transactions"), &[]).await?;
+    let annual_quota = quotas.iter().find(|q| q.year_start == s.year_start).map(|q| q.amount);
+    let transactions: Vec<Transaction> = views.into_iter().map(|v| v.transaction).collect();
+    let inputs = PayeeInputs {
+        payee: person_id.to_owned().into(),
+        annual_quota,
+        transactions: transactions.into(),
+        ..PayeeInputs::default()
+    };
+    let model = PayeeModel { plan, inputs, period: s.period.clone() };
+    Ok(PayeeData { response, model })
+}
+
+/// A payee's statement from the server and the model to recompute it in the browser.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayeeData {
+    /// The server's statement.
+    pub response: StatementResponse,
+    /// The same inputs, for the browser's engine.
+    pub model: PayeeModel,
+}
+
+/// Everyone the caller may see, as of today.
+pub async fn org(token: &str) -> Result<OrgResponse, Error> {
+    get(token, "/org", &[]).await
+}
+
+/// People the caller may see (every page).
+pub async fn people(token: &str) -> Result<Vec<PersonView>, Error> {
+    all_pages(token, "/people", &[]).await
+}
+
+/// Teams.
+pub async fn teams(token: &str) -> Result<Vec<Team>, Error> {
+    get(token, "/teams", &[]).await
+}
+
+/// Open opportunities the caller may see (every page).
+pub async fn open_pipeline(token: &str) -> Result<Vec<Opportunity>, Error> {
+    all_pages(token, "/pipeline", &[("open", Some("true"))]).await
+}
+
+/// Proposals, optionally only those waiting on the caller.
+pub async fn approvals(token: &str, waiting_on_me: bool) -> Result<Vec<Proposal>, Error> {
+    all_pages(token, "/approvals", &[("waiting_on_me", waiting_on_me.then_some("true"))]).await
+}
+
+/// Proposes a change for approval.
+pub async fn propose(token: &str, request: &ProposalRequest) -> Result<Proposal, Error> {
+    post(token, "/approvals", request).await
+}
+
+/// Approves or rejects the step of `proposal_id` waiting on the caller.
+pub async fn decide(token: &str, proposal_id: &str, request: &DecisionRequest) -> Result<Proposal, Error> {
+    post(token, &format!("/approvals/{}/decision", path_segment(proposal_id)), request).await
+}
+
+/// Disputes the caller may see.
+pub async fn disputes(token: &str) -> Result<Vec<Dispute>, Error> {
+    all_pages(token, "/disputes", &[]).await
+}
+
+/// Resolves a dispute.
+pub async fn resolve(token: &str, dispute_id: &str, request: &ResolveRequest) -> Result<Dispute, Error> {
+    post(token, &format!("/disputes/{}/resolve", path_segment(dispute_id)), request).await
+}
+
+/// Plans the caller may see.
+pub async fn plans(token: &str) -> Result<Vec<PlanSummary>, Error> {
+    get(token, "/plans", &[]).await
+}
+
+/// Every version of a plan.
+pub async fn plan_versions(token: &str, plan_id: &str) -> Result<Vec<Plan>, Error> {
+    get(token, &format!("/plans/{}/versions", path_segment(plan_id)), &[]).await
+}
+
+/// A person's conduct events.
+pub async fn conduct(token: &str, person_id: &str) -> Result<Vec<ComplianceEvent>, Error> {
+    get(token, &format!("/people/{}/conduct", path_segment(person_id)), &[]).await
+}
+
+/// Audit records after sequence `after` (one page).
+pub async fn audit(token: &str, after: Option<u64>) -> Result<Page<AuditRecord>, Error> {
+    let after = after.map(|a| a.to_string());
+    get(token, "/audit", &[("after", after.as_deref()), ("limit", Some("100"))]).await
+}
+
+/// Recomputes the audit hash chain on the server.
+pub async fn verify_audit(token: &str) -> Result<Verification, Error> {
+    get(token, "/audit/verify", &[]).await
+}
+
+/// Every page of a paged list.
+async fn all_pages<T: DeserializeOwned>(
+    token: &str,
+    path: &str,
+    query: &[(&str, Option<&str>)],
+) -> Result<Vec<T>, Error> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut q = query.to_vec();
+        q.push(("limit", Some("500")));
+        q.push(("cursor", cursor.as_deref()));
+        let page: Page<T> = get(token, path, &q).await?;
+        items.extend(page.items);
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(items),
+        }
     }
-    send(request).await
+}
+
+/// `GET /api{path}` with the bearer token and the query pairs that have a value.
+async fn get<T: DeserializeOwned>(token: &str, path: &str, query: &[(&str, Option<&str>)]) -> Result<T, Error> {
+    let query = query.iter().filter_map(|(k, v)| v.map(|v| (*k, v)));
+    let request = Request::get(&format!("{API_BASE}{path}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Accept", "application/json")
+        .query(query);
+    let response = request.send().await.map_err(|e| Error::Network(e.to_string()))?;
+    read_from(response, &format!("GET /api{path}")).await
+}
+
+/// `POST /api{path}` with a JSON body and the bearer token.
+async fn post<B: Serialize, T: DeserializeOwned>(token: &str, path: &str, body: &B) -> Result<T, Error> {
+    let request = Request::post(&format!("{API_BASE}{path}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Accept", "application/json")
+        .json(body)
+        .map_err(|e| Error::Decode(e.to_string()))?;
+    let response = request.send().await.map_err(|e| Error::Network(e.to_string()))?;
+    read_from(response, &format!("POST /api{path}")).await
 }
 
 async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, Error> {
     let response =
         request.header("Accept", "application/json").send().await.map_err(|e| Error::Network(e.to_string()))?;
     read(response).await
+}
+
+async fn read_from<T: DeserializeOwned>(response: Response, route: &str) -> Result<T, Error> {
+    match read(response).await {
+        // The API's fallback answers unknown routes with exactly this message.
+        Err(Error::Api { status: 404, error }) if error.message == "route not found" => {
+            Err(Error::MissingRoute(route.to_owned()))
+        }
+        other => other,
+    }
 }
 
 async fn read<T: DeserializeOwned>(response: Response) -> Result<T, Error> {

@@ -1,8 +1,9 @@
+use crate::nav;
 use crate::session::use_session;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
-/// The app's header: brand, the signed-in person and "Sign out".
+/// The app's header: brand, the role's navigation, the signed-in person and "Sign out".
 #[component]
 pub fn TopBar() -> impl IntoView {
     let session = use_session();
@@ -14,10 +15,11 @@ pub fn TopBar() -> impl IntoView {
     view! {
         <header class="topbar" class:signed-in=move || session.is_signed_in()>
             <div class="topbar-inner">
-                <a class="brand" href=move || if session.is_signed_in() { "/statement" } else { "/" }>
+                <a class="brand" href=move || session.get().map_or("/", |s| nav::home(s.persona.role))>
                     <BrandMark/>
                     <span>"Plumbline"</span>
                 </a>
+                <RoleNav/>
                 {move || session.get().map(|s| {
                     let sign_out = sign_out.clone();
                     view! {
@@ -32,6 +34,37 @@ pub fn TopBar() -> impl IntoView {
                 })}
             </div>
         </header>
+    }
+}
+
+/// The signed-in role's links; the current one is marked for screen readers and styling.
+#[component]
+fn RoleNav() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    move || {
+        session.get().map(|s| {
+            let links = nav::links(s.persona.role);
+            view! {
+                <nav class="rolenav" aria-label="Main">
+                    <ul>
+                        {links
+                            .iter()
+                            .map(|(href, label)| {
+                                let current = move || {
+                                    location.pathname.with(|p| nav::is_current(p, href)).then_some("page")
+                                };
+                                view! {
+                                    <li>
+                                        <a href=*href aria-current=current>{*label}</a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </nav>
+            }
+        })
     }
 }
 

@@ -80,14 +80,15 @@ pub fn SignInPage() -> impl IntoView {
     });
     let busy = Signal::derive(move || if sign_in.pending().get() { chosen.get() } else { None });
 
-    // On success: store the session and go to the statement. On failure: the error shows above
+    // On success: store the session and go to the role's home page. On failure: the error shows above
     // the list, so bring it into view (the person clicked may be far down).
     let error_slot = NodeRef::<leptos::html::Div>::new();
     let navigate = use_navigate();
     Effect::new(move || match sign_in.value().get() {
         Some(Ok(token)) => {
+            let home = crate::nav::home(token.persona.role);
             session.sign_in(Session::from(token));
-            navigate("/statement", Default::default());
+            navigate(home, Default::default());
         }
         Some(Err(_)) => request_animation_frame(move || {
             if let Some(slot) = error_slot.get_untracked() {
@@ -103,7 +104,7 @@ pub fn SignInPage() -> impl IntoView {
                 <h1>"Sign in"</h1>
                 <p class="lede">
                     "Demo mode: choose anyone in the firm to see Plumbline as they would. "
-                    "Reps see their own statements."
+                    "Each role sees its own views: reps their pay, managers their team, designers the plans."
                 </p>
             </header>
             {move || session.notice().map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
@@ -114,7 +115,7 @@ pub fn SignInPage() -> impl IntoView {
                         view! {
                             <p class="notice">
                                 "You are signed in as " <strong>{s.persona.name}</strong> ". "
-                                <a href="/statement">"Go to your statement"</a>
+                                <a href=crate::nav::home(s.persona.role)>"Go to your home page"</a>
                             </p>
                         }
                     })

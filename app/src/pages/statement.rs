@@ -2,6 +2,7 @@
 
 use crate::api;
 use crate::components::{AttainmentBar, ErrorPanel, Loading, Money};
+use crate::dates::{month_name, short_date};
 use crate::pages::signin::persona_meta;
 use crate::session::{Session, use_session};
 use chrono::{Datelike, Months, NaiveDate};
@@ -14,31 +15,6 @@ use plumbline_engine::statement::{FigureUnit, LineKind};
 use plumbline_engine::{Currency, Period, Statement, StatementLine};
 use plumbline_firm::api::{ApiError, StatementResponse};
 use rust_decimal::Decimal;
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// `November 2026`. (Written by hand: chrono's strftime machinery costs ~20 KB of WASM.)
-fn month_name(date: NaiveDate) -> String {
-    format!("{} {}", MONTHS[date.month0() as usize], date.year())
-}
-
-/// `21 Nov 2026`.
-fn short_date(date: NaiveDate) -> String {
-    format!("{} {} {}", date.day(), &MONTHS[date.month0() as usize][..3], date.year())
-}
 
 /// `1–30 Nov 2026`.
 fn date_range(period: &Period) -> String {
@@ -77,11 +53,11 @@ fn StatementView(session: Session) -> impl IntoView {
     let period = Memo::new(move |_| query.with(|q| q.get("period")).filter(|p| !p.is_empty()));
 
     let token = session.token.clone();
-    let person_id = session.persona.person_id.clone();
+    let subject = crate::pages::subject(&session);
     let statement = LocalResource::new(move || {
         let period = period.get();
         let token = token.clone();
-        let person_id = person_id.clone();
+        let person_id = subject.get();
         async move {
             if let Some(p) = period.as_deref()
                 && Period::parse_month(p).is_none()
@@ -179,7 +155,7 @@ fn PlaceholderHead(name: String) -> impl IntoView {
 
 #[component]
 fn StatementBody(response: StatementResponse, pending: ReadSignal<bool>) -> impl IntoView {
-    let StatementResponse { person, as_of, statement } = response;
+    let StatementResponse { person, as_of, statement, .. } = response;
     let currency = statement.currency.clone();
     let choices = period_choices(&statement, as_of);
     let period_month = month_name(statement.period.start);
@@ -278,9 +254,11 @@ fn StatementBody(response: StatementResponse, pending: ReadSignal<bool>) -> impl
 #[component]
 fn PeriodPicker(current: Period, choices: Vec<Period>, pending: ReadSignal<bool>) -> impl IntoView {
     let navigate = use_navigate();
+    let location = leptos_router::hooks::use_location();
     let on_change = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        navigate(&format!("/statement?period={value}"), Default::default());
+        let path = location.pathname.get_untracked();
+        navigate(&format!("{path}?period={value}"), Default::default());
     };
     let current_label = current.label.clone();
     view! {

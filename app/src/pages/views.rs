@@ -1,0 +1,505 @@
+//! Manager, leadership, compliance and admin views: team, disputes, forecast, conduct, audit
+//! log, imports, people. Each reads the API through [`crate::api`] and shows its loading and
+//! error states through [`Remote`].
+
+use crate::api;
+use crate::components::charts::{Bar, BarChart, compact, percent_label};
+use crate::components::{DataTable, ErrorPanel, Money, Remote};
+use crate::insight;
+use crate::pages::{PageHead, SignedIn};
+use chrono::Datelike;
+use leptos::prelude::*;
+use plumbline_engine::Currency;
+use plumbline_firm::Role;
+use plumbline_firm::api::{OrgNode, PersonView, ResolveRequest};
+use plumbline_firm::audit::AuditRecord;
+use plumbline_firm::records::{ComplianceEvent, Opportunity};
+use plumbline_firm::workflow::{Dispute, DisputeStatus};
+use rust_decimal::Decimal;
+
+/// One team member's row: attainment and pay from their statement, open pipeline.
+#[derive(Debug, Clone, PartialEq)]
+struct MemberRow {
+    node: OrgNode,
+    attainment: Option<Decimal>,
+    earned: Decimal,
+    currency: Currency,
+    open_pipeline: Decimal,
+    remaining_quota: Option<Decimal>,
+    problem: Option<String>,
+}
+
+impl MemberRow {
+    /// Open pipeline over the quota still to make; `None` when the quota is made or unknown.
+    fn coverage(&self) -> Option<Decimal> {
+        self.remaining_quota.filter(|r| *r > Decimal::ZERO).map(|r| self.open_pipeline / r)
+    }
+
+    /// A plain risk reading: behind pace with thin cover is at risk.
+    fn risk(&self, pace: Decimal) -> &'static str {
+        match (self.attainment, self.coverage()) {
+            (None, _) => "Unknown",
+            (Some(a), _) if a >= pace => "On pace",
+            (Some(_), Some(c)) if c >= Decimal::from(3) => "Behind, well covered",
+            (Some(_), _) => "At risk",
+        }
+    }
+}
+
+/// The team page: everyone below the caller (or a chosen team for leadership).
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    view! {
+        <SignedIn children=|session| {
+            let token = session.token.clone();
+            let me = session.persona.person_id.clone();
+            let rows = LocalResource::new(move || {
+                let token = token.clone();
+                let me = me.clone();
+                async move { team_rows(&token, &me).await }
+            });
+            view! {
+                <div class="page">
+                    <PageHead eyebrow="Team" title="Your team" lede="Attainment and pay from each person's statement, open pipeline from the CRM, and how well it covers the quota still to make."/>
+                    <Remote resource=rows loading="Loading the team's statements…" children=|(rows, pace)| view! { <TeamTable rows=rows pace=pace/> }/>
+                </div>
+            }
+        }/>
+    }
+}
+
+/// The reps below `me` (everyone the caller may see when `me` manages nobody), with their
+/// statements and open pipeline; and the pace (share of the year elapsed).
+async fn team_rows(token: &str, me: &str) -> Result<(Vec<MemberRow>, Decimal), api::Error> {
+    let org = api::org(token).await?;
+    let below = subtree(&org.people, me);
+    let reps: Vec<OrgNode> = org
+        .people
+        .iter()
+        .filter(|n| n.role == Role::Rep && (below.is_empty() || below.contains(&n.person_id)))
+        .take(60)
+        .cloned()
+        .collect();
+    let pipeline = api::open_pipeline(token).await?;
+    let mut pace = Decimal::ZERO;
+    let mut rows = Vec::new();
+    for node in reps {
+        let open: Decimal = pipeline.iter().filter(|o| o.owner_id == node.person_id).map(|o| o.amount).sum();
+        match api::statement(token, &node.person_id, None).await {
+            Ok(r) => {
+                let s = r.statement;
+                let main = insight::main_line(&s);
+                pace = Decimal::from(insight::months_elapsed(s.year_start, &s.period)) / Decimal::from(12);
+                rows.push(MemberRow {
+                    attainment: main.and_then(|l| l.attainment),
+                    remaining_quota: main.and_then(|l| l.quota.map(|q| q - l.measure_ytd)),
+                    earned: insight::earned_to_date(&s),
+                    currency: s.currency.clone(),
+                    open_pipeline: open,
+                    problem: None,
+                    node,
+                });
+            }
+            Err(e) if e.is_unauthorized() => return Err(e),
+            Err(e) => rows.push(MemberRow {
+                attainment: None,
+                remaining_quota: None,
+                earned: Decimal::ZERO,
+                currency: Currency::new("GBP"),
+                open_pipeline: open,
+                problem: Some(e.message()),
+                node,
+            }),
+        }
+    }
+    Ok((rows, pace))
+}
+
+/// Ids of everyone reporting (directly or not) to `me`.
+fn subtree(people: &[OrgNode], me: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut frontier = vec![me.to_owned()];
+    while let Some(id) = frontier.pop() {
+        for n in people.iter().filter(|n| n.manager_id.as_deref() == Some(id.as_str())) {
+            out.push(n.person_id.clone());
+            frontier.push(n.person_id.clone());
+        }
+    }
+    out
+}
+
+#[component]
+fn TeamTable(rows: Vec<MemberRow>, pace: Decimal) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="panel empty">"Nobody reports to you with a sales plan."</p> }.into_any();
+    }
+    let bars: Vec<Bar> =
+        rows.iter().filter_map(|r| r.attainment.map(|a| Bar { label: initials(&r.node.name), value: a })).collect();
+    view! {
+        <section class="panel">
+            <BarChart title="Attainment of quota by person" x_label="Person (initials)" y_label="Attainment" bars=bars y_format=percent_label/>
+            <p class="meta">"Pace: " {percent_label(pace)} " of the plan year has passed."</p>
+        </section>
+        <section class="panel">
+            <DataTable caption="Team members" headers=vec!["Name", "#Attainment", "#Earned this year", "#Open pipeline", "#Coverage", "Risk", "Hygiene flags"]>
+                {rows.into_iter().map(|r| {
+                    let link = format!("/team/{}/performance", r.node.person_id);
+                    let risk = r.risk(pace);
+                    let coverage = r.coverage().map_or_else(|| "—".to_owned(), |c| format!("{}x", c.round_dp(1)));
+                    view! {
+                        <tr data-testid="team-row" data-risk=risk>
+                            <th scope="row"><a href=link>{r.node.name.clone()}</a><br/><span class="meta">{r.node.title.clone()}</span></th>
+                            <td class="num">{r.attainment.map_or_else(|| "—".to_owned(), percent_label)}</td>
+                            <td class="num"><Money amount=r.earned currency=r.currency.clone()/></td>
+                            <td class="num">{compact(r.open_pipeline)}</td>
+                            <td class="num">{coverage}</td>
+                            <td>{r.problem.clone().map_or_else(|| risk.to_owned(), |p| format!("No statement: {p}"))}</td>
+                            <td class="meta">"Not available: the API has no hygiene route yet"</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </DataTable>
+        </section>
+    }
+    .into_any()
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace().filter_map(|w| w.chars().next()).collect()
+}
+
+/// Disputes: reps see theirs; managers resolve their reports'.
+#[component]
+pub fn DisputesPage() -> impl IntoView {
+    view! {
+        <SignedIn children=|session| {
+            let token = session.token.clone();
+            let list = LocalResource::new(move || {
+                let token = token.clone();
+                async move { api::disputes(&token).await }
+            });
+            let token = StoredValue::new(session.token.clone());
+            let manager = session.persona.role == Role::Manager;
+            view! {
+                <div class="page">
+                    <PageHead eyebrow="Disputes" title="Disputes" lede="Statement lines people have questioned, routed to their manager."/>
+                    <Remote resource=list loading="Loading disputes…" children={move |items: Vec<Dispute>| {
+                        if items.is_empty() {
+                            return view! { <p class="panel empty">"There are no disputes."</p> }.into_any();
+                        }
+                        items.into_iter().map(|d| view! { <DisputeCard dispute=d token=token.get_value() can_resolve=manager on_done=Callback::new(move |_| list.refetch())/> }).collect_view().into_any()
+                    }}/>
+                </div>
+            }
+        }/>
+    }
+}
+
+fn dispute_status(status: DisputeStatus) -> &'static str {
+    match status {
+        DisputeStatus::Open => "Open",
+        DisputeStatus::AdjustmentProposed => "Adjustment proposed",
+        DisputeStatus::Resolved => "Resolved",
+        DisputeStatus::Reopened => "Reopened",
+    }
+}
+
+#[component]
+fn DisputeCard(dispute: Dispute, token: String, can_resolve: bool, on_done: Callback<()>) -> impl IntoView {
+    let open = matches!(dispute.status, DisputeStatus::Open | DisputeStatus::Reopened);
+    let id = dispute.id.clone();
+    let text = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::new());
+    let send = Action::new_local(move |request: &ResolveRequest| {
+        let (token, id, request) = (token.clone(), id.clone(), request.clone());
+        async move { api::resolve(&token, &id, &request).await }
+    });
+    Effect::new(move || {
+        if let Some(Ok(_)) = send.value().get() {
+            on_done.run(());
+        }
+    });
+    let text_id = format!("resolve-text-{}", dispute.id);
+    let amount_id = format!("resolve-amount-{}", dispute.id);
+    let (t_for, a_for) = (text_id.clone(), amount_id.clone());
+    view! {
+        <article class="panel" data-testid="dispute">
+            <h3>{dispute.person_id.clone()} " · " {dispute.component_id.clone()} " · " {dispute.period.clone()}</h3>
+            <p class="badge">{dispute_status(dispute.status)}</p>
+            <p class="explanation">"“" {dispute.comment.clone()} "”"</p>
+            {(can_resolve && open).then(|| view! {
+                <div class="decision">
+                    <div class="field">
+                        <label for=t_for>"Explanation or reason"</label>
+                        <textarea id=text_id rows="2" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <div class="field">
+                        <label for=a_for>"Adjustment amount (leave empty to explain only)"</label>
+                        <input id=amount_id inputmode="decimal" prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
+                    </div>
+                    <button type="button" class="button primary" disabled=move || send.pending().get() on:click=move |_| {
+                        let t = text.get_untracked();
+                        let request = match amount.get_untracked().trim().parse::<Decimal>() {
+                            Ok(a) => ResolveRequest::Adjustment { amount: a, text: t },
+                            Err(_) => ResolveRequest::Explanation { text: t },
+                        };
+                        send.dispatch(request);
+                    }>"Resolve"</button>
+                    {move || send.value().get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e/> })}
+                </div>
+            })}
+        </article>
+    }
+}
+
+/// Leadership's forecast: the open pipeline by close month and stage, quota coverage. The
+/// P10/P50/P90 range needs the pipeline engine's forecast route.
+#[component]
+pub fn ForecastPage() -> impl IntoView {
+    view! {
+        <SignedIn children=|session| {
+            let token = session.token.clone();
+            let pipeline = LocalResource::new(move || {
+                let token = token.clone();
+                async move { api::open_pipeline(&token).await }
+            });
+            view! {
+                <div class="page">
+                    <PageHead eyebrow="Forecast" title="Forecast and pipeline" lede="The open pipeline by expected close month and where it is concentrated."/>
+                    <section class="panel">
+                        <h2>"Forecast range (P10 / P50 / P90)"</h2>
+                        <p class="empty" data-testid="forecast-range-missing">
+                            "The forecast range is not available: this server has no forecast route (the pipeline engine's Monte Carlo P10/P50/P90) yet."
+                        </p>
+                    </section>
+                    <Remote resource=pipeline loading="Loading the pipeline…" children=|opps| view! { <PipelineSummary opps=opps/> }/>
+                </div>
+            }
+        }/>
+    }
+}
+
+#[component]
+fn PipelineSummary(opps: Vec<Opportunity>) -> impl IntoView {
+    use std::collections::BTreeMap;
+    let mut by_month: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut by_owner: BTreeMap<String, Decimal> = BTreeMap::new();
+    for o in &opps {
+        *by_month.entry(format!("{}-{:02}", o.close_date.year(), o.close_date.month())).or_default() += o.amount;
+        *by_owner.entry(o.owner_id.clone()).or_default() += o.amount;
+    }
+    let total: Decimal = opps.iter().map(|o| o.amount).sum();
+    let weighted: Decimal = opps.iter().map(|o| o.amount * Decimal::from(o.probability) / Decimal::ONE_HUNDRED).sum();
+    let months: Vec<Bar> = by_month.into_iter().take(12).map(|(label, value)| Bar { label, value }).collect();
+    let mut owners: Vec<(String, Decimal)> = by_owner.into_iter().collect();
+    owners.sort_by_key(|o| std::cmp::Reverse(o.1));
+    let top: Decimal = owners.iter().take(10).map(|o| o.1).sum();
+    let share = if total.is_zero() { Decimal::ZERO } else { top / total };
+    view! {
+        <section class="panel">
+            <dl class="facts">
+                <div><dt>"Open opportunities"</dt><dd>{opps.len()}</dd></div>
+                <div><dt>"Open pipeline"</dt><dd>{compact(total)}</dd></div>
+                <div><dt>"Probability-weighted (CRM stage probabilities)"</dt><dd>{compact(weighted.round_dp(0))}</dd></div>
+                <div><dt>"Held by the top 10 owners"</dt><dd>{percent_label(share)}</dd></div>
+            </dl>
+            <BarChart title="Open pipeline by expected close month" x_label="Close month" y_label="Amount" bars=months y_format=compact/>
+        </section>
+    }
+}
+
+/// Compliance: a person's conduct events, and the audit log link.
+#[component]
+pub fn ConductPage() -> impl IntoView {
+    view! {
+        <SignedIn children=|session| {
+            let token = session.token.clone();
+            let people = LocalResource::new(move || {
+                let token = token.clone();
+                async move { api::people(&token).await }
+            });
+            let token = StoredValue::new(session.token.clone());
+            view! {
+                <div class="page">
+                    <PageHead eyebrow="Compliance" title="Conduct events" lede="Conduct and compliance events for a person and their pay effects. Malus and clawback decisions are adjustment proposals in Approvals."/>
+                    <p class="notice">"There is no firm-wide conduct list in the API yet (it needs GET /api/conduct); choose a person to see theirs."</p>
+                    <Remote resource=people loading="Loading people…" children={move |people| view! { <ConductBrowser people=people token=token.get_value()/> }}/>
+                </div>
+            }
+        }/>
+    }
+}
+
+#[component]
+fn ConductBrowser(people: Vec<PersonView>, token: String) -> impl IntoView {
+    let chosen = RwSignal::new(people.iter().find(|p| p.regulated).map(|p| p.id.clone()).unwrap_or_default());
+    let events = LocalResource::new(move || {
+        let token = token.clone();
+        let id = chosen.get();
+        async move { api::conduct(&token, &id).await }
+    });
+    view! {
+        <div class="panel">
+            <div class="field">
+                <label for="conduct-person">"Person"</label>
+                <select id="conduct-person" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    {people.iter().map(|p| {
+                        let selected = p.id == chosen.get_untracked();
+                        view! { <option value=p.id.clone() selected=selected>{format!("{} · {}", p.name, p.title)}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <Remote resource=events loading="Loading events…" children={|events: Vec<ComplianceEvent>| {
+                if events.is_empty() {
+                    return view! { <p class="empty">"No conduct events recorded."</p> }.into_any();
+                }
+                view! {
+                    <DataTable caption="Conduct events" headers=vec!["Date", "Kind", "Severity", "Description"]>
+                        {events.into_iter().map(|e| view! {
+                            <tr>
+                                <td>{e.date.to_string()}</td>
+                                <td>{format!("{:?}", e.kind)}</td>
+                                <td>{format!("{:?}", e.severity)}</td>
+                                <td>{e.description}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
+                }.into_any()
+            }}/>
+        </div>
+    }
+}
+
+/// The audit log with a "verify chain" button.
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    view! {
+        <SignedIn children=|session| {
+            let token = session.token.clone();
+            let page = LocalResource::new(move || {
+                let token = token.clone();
+                async move { api::audit(&token, None).await }
+            });
+            let vtoken = session.token.clone();
+            let verify = Action::new_local(move |_: &()| {
+                let token = vtoken.clone();
+                async move { api::verify_audit(&token).await }
+            });
+            view! {
+                <div class="page">
+                    <PageHead eyebrow="Audit" title="Audit log" lede="Every change, who made it and why, each record chained to the one before by its hash."/>
+                    <section class="panel">
+                        <button type="button" class="button primary" on:click=move |_| { verify.dispatch(()); } disabled=move || verify.pending().get()>
+                            {move || if verify.pending().get() { "Verifying…" } else { "Verify chain" }}
+                        </button>
+                        <div aria-live="polite" data-testid="verify-result">
+                            {move || verify.value().get().map(|r| match r {
+                                Ok(v) if v.ok => view! { <p class="notice ok">"The chain is intact: " {v.records} " records verified."</p> }.into_any(),
+                                Ok(v) => view! { <p class="warning" role="alert">"The chain is broken"
+                                    {v.first_broken.map(|b| format!(" at record {}: {}", b.seq, b.reason))} "."</p> }.into_any(),
+                                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                            })}
+                        </div>
+                    </section>
+                    <Remote resource=page loading="Loading the audit log…" children=|p| view! { <AuditTable records=p.items/> }/>
+                </div>
+            }
+        }/>
+    }
+}
+
+#[component]
+fn AuditTable(records: Vec<AuditRecord>) -> impl IntoView {
+    let mut records = records;
+    records.reverse();
+    view! {
+        <section class="panel">
+            <DataTable caption="Audit records, newest first" headers=vec!["#Seq", "When", "Who", "Action", "Entity", "Reason"]>
+                {records.into_iter().map(|r| view! {
+                    <tr data-testid="audit-row" data-action=r.entry.action.clone()>
+                        <td class="num">{r.seq}</td>
+                        <td>{r.entry.at.clone()}</td>
+                        <td>{r.entry.actor.clone()} " (" {r.entry.role.clone()} ")"</td>
+                        <td>{r.entry.action.clone()}</td>
+                        <td><code>{r.entry.entity.clone()}</code></td>
+                        <td>{r.entry.reason.clone()}</td>
+                    </tr>
+                }).collect_view()}
+            </DataTable>
+        </section>
+    }
+}
+
+/// Admin imports.
+#[component]
+pub fn ImportsPage() -> impl IntoView {
+    view! {
+        <SignedIn children=|_| view! {
+            <div class="page">
+                <PageHead eyebrow="Admin" title="Imports" lede="Load people, transactions and CRM opportunities from CSV files. A file with errors is rejected whole, with every bad row listed."/>
+                <p class="panel empty" data-testid="imports-missing">
+                    "Imports are not available in the browser yet: this server has no import route (it needs POST /api/imports with row-level problems in the response). Use the command line meanwhile."
+                </p>
+            </div>
+        }/>
+    }
+}
+
+/// Admin: people and hierarchy.
+#[component]
+pub fn PeoplePage() -> impl IntoView {
+    view! {
+        <SignedIn children=|session| {
+            let token = session.token.clone();
+            let org = LocalResource::new(move || {
+                let token = token.clone();
+                async move { api::org(&token).await }
+            });
+            view! {
+                <div class="page">
+                    <PageHead eyebrow="Admin" title="People and hierarchy" lede="Everyone employed today, under their managers."/>
+                    <Remote resource=org loading="Loading the organisation…" children=|org| view! { <OrgTree people=org.people/> }/>
+                </div>
+            }
+        }/>
+    }
+}
+
+#[component]
+fn OrgTree(people: Vec<OrgNode>) -> impl IntoView {
+    let roots: Vec<OrgNode> = people
+        .iter()
+        .filter(|n| n.manager_id.as_ref().is_none_or(|m| !people.iter().any(|p| &p.person_id == m)))
+        .cloned()
+        .collect();
+    let all = StoredValue::new(people);
+    view! {
+        <section class="panel">
+            <ul class="tree" role="tree" aria-label="Organisation">
+                {roots.into_iter().map(|n| view! { <OrgBranch node=n all=all/> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn OrgBranch(node: OrgNode, all: StoredValue<Vec<OrgNode>>) -> impl IntoView {
+    let reports: Vec<OrgNode> =
+        all.with_value(|a| a.iter().filter(|p| node.reports.contains(&p.person_id)).cloned().collect());
+    let label = format!("{} · {} · {}", node.name, node.title, node.role.as_str());
+    if reports.is_empty() {
+        return view! { <li role="treeitem">{label}</li> }.into_any();
+    }
+    let count = reports.len();
+    view! {
+        <li role="treeitem">
+            <details open=node.manager_id.is_none()>
+                <summary>{label} " (" {count} ")"</summary>
+                <ul role="group">
+                    {reports.into_iter().map(|r| view! { <OrgBranch node=r all=all/> }).collect_view().into_any()}
+                </ul>
+            </details>
+        </li>
+    }
+    .into_any()
+}
