@@ -99,21 +99,6 @@ fn heuristic_is_within_a_measured_gap_of_the_exact_optimum() {
         cases += 1;
         optimal += usize::from(found - best < 1e-9);
         let achieved = (start - found) / (start - best);
-        if achieved < 0.5 {
-            eprintln!(
-                "DEBUG {} {} max {} pen {} start {start} found {found} best {best} orig {:?} h {:?} allowed {:?} pot {:?} wl {:?} fair {:?}",
-                req.sellers.len(),
-                req.accounts.len(),
-                problem.max_moves,
-                problem.move_penalty,
-                problem.original,
-                heuristic,
-                problem.allowed,
-                problem.potential,
-                problem.workload,
-                problem.fair
-            );
-        }
         achieved_sum += achieved;
         worst_achieved = worst_achieved.min(achieved);
         worst_excess = worst_excess.max((found - best) / start);
