@@ -18,6 +18,7 @@ mod files;
 mod names;
 mod org;
 mod pipeline;
+mod regulation;
 mod rng;
 mod servicing;
 mod wealth;
@@ -31,6 +32,9 @@ use plumbline_firm::Firm;
 use serde::{Deserialize, Serialize};
 
 pub use files::to_files;
+pub use regulation::{
+    DEMO_DEFERRAL_PACK, DemoRegulation, PlantedClawback, ledger_until, regulated_inputs, regulated_plan, regulation,
+};
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 7;

@@ -210,9 +210,11 @@ impl DeferralSchedule {
 /// shows the exact figure before rounding.
 pub(crate) fn exact(amount: Decimal, currency: &Currency) -> String {
     let digits = currency.minor_digits();
-    if amount.normalize().scale() <= digits {
-        money(amount, currency)
-    } else {
-        format!("{}{}", currency.symbol(), amount.normalize())
+    let exact = amount.normalize();
+    let shown = money(exact.trunc_with_scale(digits), currency);
+    let finer = exact.to_string();
+    match finer.split_once('.') {
+        Some((_, fraction)) if fraction.len() > digits as usize => format!("{shown}{}", &fraction[digits as usize..]),
+        _ => shown,
     }
 }

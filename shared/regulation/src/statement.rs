@@ -172,9 +172,11 @@ pub fn regulated_statement(
     let credited = attribution::payee_transactions(&doc.regulation, &inputs.inputs.transactions);
     let engine_inputs = PayeeInputs { transactions: Cow::Owned(credited), ..inputs.inputs.clone() };
 
+    // Earlier months are recomputed as they were: `paid_to_date` speaks for this period only.
+    let as_they_were = PayeeInputs { paid_to_date: Default::default(), ..engine_inputs.clone() };
     let mut history = Vec::new();
     for month in earlier_months(doc, period) {
-        history.push(period_pay(doc, &engine_inputs, inputs, &month)?.variable);
+        history.push(period_pay(doc, &as_they_were, inputs, &month)?.variable);
     }
     let now = period_pay(doc, &engine_inputs, inputs, period)?;
     let mut lines = now.lines;
