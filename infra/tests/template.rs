@@ -27,8 +27,8 @@ const READ_WRITE: &[&str] =
 const API: Grants<'static> = &[("Table", READ_WRITE)];
 const IMPORT: Grants<'static> = &[
     ("Table", READ_WRITE),
-    ("ImportsBucket", &["s3:GetObject", "s3:GetObjectVersion"]),
-    ("DataKey", &["kms:Decrypt"]),
+    ("ImportsBucket", &["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]),
+    ("DataKey", &["kms:Decrypt", "kms:GenerateDataKey"]),
     ("ImportDeadLetterQueue", &["sqs:SendMessage"]),
 ];
 const AUDIT: Grants<'static> = &[("Table", READ)];
