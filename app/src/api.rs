@@ -6,13 +6,14 @@
 
 use crate::insight::PayeeModel;
 use gloo_net::http::{Request, RequestBuilder, Response};
+use plumbline_engine::calc::Assignment;
 use plumbline_engine::{PayeeInputs, Plan, Transaction};
 use plumbline_firm::api::{
     ApiError, DecisionRequest, DevTokenRequest, OrgResponse, Page, PersonView, Persona, PlanSummary, ProposalRequest,
     ResolveRequest, StatementResponse, TokenResponse, TransactionView,
 };
 use plumbline_firm::audit::{AuditRecord, Verification};
-use plumbline_firm::records::{ComplianceEvent, Opportunity, Quota, Team};
+use plumbline_firm::records::{ComplianceEvent, Opportunity, PlanAssignment, Quota, Team};
 use plumbline_firm::workflow::{Dispute, Proposal};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -118,9 +119,11 @@ pub async fn statement(token: &str, person_id: &str, period: Option<&str>) -> Re
     get(token, &path, &[("period", period)]).await
 }
 
-/// Everything the browser needs to recompute `person_id`'s statements for `period`: the
-/// statement (for its plan version), that plan version, the person's quotas and every
-/// transaction that may credit them.
+/// Everything the browser needs to recompute `person_id`'s statements for `period`, gathered
+/// the way the server gathers them for the statement: the plan version assigned, the plan
+/// year's quota, fixed pay, the dates on that plan and every transaction the person is a party
+/// to. (Roll-up plans also need the reports' transactions, which this does not fetch: a
+/// manager's what-if starts from their own credits only.)
 pub async fn payee_model(token: &str, person_id: &str, period: Option<&str>) -> Result<PayeeData, Error> {
     let response = statement(token, person_id, period).await?;
     let s = &response.statement;
@@ -128,13 +131,19 @@ pub async fn payee_model(token: &str, person_id: &str, period: Option<&str>) -> 
     let plan: Plan =
         get(token, &format!("/plans/{}/versions/{}", path_segment(&s.plan_id), s.plan_version), &[]).await?;
     let quotas: Vec<Quota> = get(token, &format!("/people/{person}/quotas"), &[]).await?;
+    let who: PersonView = get(token, &format!("/people/{person}"), &[]).await?;
+    let assignments: Vec<PlanAssignment> = get(token, &format!("/people/{person}/assignments"), &[]).await?;
     let views: Vec<TransactionView> = all_pages(token, &format!("/people/{person}/transactions"), &[]).await?;
-    let annual_quota = quotas.iter().find(|q| q.year_start == s.year_start).map(|q| q.amount);
-    let transactions: Vec<Transaction> = views.into_iter().map(|v| v.transaction).collect();
     let inputs = PayeeInputs {
         payee: person_id.to_owned().into(),
-        annual_quota,
-        transactions: transactions.into(),
+        annual_quota: quotas.iter().find(|q| q.year_start == s.year_start).map(|q| q.amount),
+        fixed_pay: who.fixed_pay,
+        assignments: assignments
+            .iter()
+            .filter(|a| a.plan_id == s.plan_id)
+            .map(|a| Assignment { from: a.from, to: a.to })
+            .collect(),
+        transactions: views.into_iter().map(|v| v.transaction).collect::<Vec<Transaction>>().into(),
         ..PayeeInputs::default()
     };
     let model = PayeeModel { plan, inputs, period: s.period.clone() };

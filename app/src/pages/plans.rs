@@ -5,6 +5,7 @@
 use crate::api;
 use crate::components::{DataTable, ErrorPanel, Remote};
 use crate::pages::{PageHead, SignedIn};
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use plumbline_engine::diff::{PlanChange, diff_plans};
@@ -211,7 +212,21 @@ fn Editor(versions: Vec<Plan>, token: String) -> impl IntoView {
     };
     let title = format!("{} · version {}", latest.name, latest.version + 1);
     let next_version = latest.version + 1;
-    let text = RwSignal::new(pretty(&Plan { version: next_version, ..latest.clone() }));
+    let fresh = pretty(&Plan { version: next_version, ..latest.clone() });
+    // The draft survives a reload (and a switch between the form and JSON views' addresses).
+    let draft_key = format!("plumbline.draft.{}.{next_version}", latest.id);
+    let text = RwSignal::new(LocalStorage::get::<String>(&draft_key).unwrap_or_else(|_| fresh.clone()));
+    let key = draft_key.clone();
+    let key_for_submit = draft_key.clone();
+    Effect::new(move || {
+        let t = text.get();
+        // Storage may be full or disabled; the draft then lasts until reload.
+        let _ = LocalStorage::set(&key, t);
+    });
+    let discard = move |_| {
+        LocalStorage::delete(&draft_key);
+        text.set(fresh.clone());
+    };
     let checked = Memo::new(move |_| text.with(|t| check(t)));
     let doc = Memo::new(move |_| text.with(|t| serde_json::from_str::<Value>(t).ok()));
     let query = use_query_map();
@@ -239,17 +254,26 @@ fn Editor(versions: Vec<Plan>, token: String) -> impl IntoView {
         let token = token.clone();
         async move { api::propose(&token, &request).await }
     });
+    let submitted_key = key_for_submit;
+    Effect::new(move || {
+        if let Some(Ok(_)) = submit.value().get() {
+            LocalStorage::delete(&submitted_key);
+        }
+    });
     let nav_form = navigate.clone();
     let plan_id = latest.id.clone();
     let plan_id_json = plan_id.clone();
 
     view! {
         <PageHead eyebrow="Plan design" title=title lede="Edit the next version. Every change is checked by the engine as you type; problems show at the field."/>
+        <div class="tabs">
         <div class="tabs" role="tablist" aria-label="Editor view">
             <button type="button" role="tab" id="tab-form" aria-selected=move || (!json_view.get()).to_string()
                 on:click=move |_| nav_form(&format!("/plans/{plan_id}"), Default::default())>"Form"</button>
             <button type="button" role="tab" id="tab-json" aria-selected=move || json_view.get().to_string()
                 on:click=move |_| navigate(&format!("/plans/{plan_id_json}?view=json"), Default::default())>"JSON"</button>
+        </div>
+        <button type="button" class="button quiet" on:click=discard>"Discard changes"</button>
         </div>
         <div class="editor-grid">
             <section class="panel" role="tabpanel" aria-labelledby=move || if json_view.get() { "tab-json" } else { "tab-form" }>

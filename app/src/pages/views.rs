@@ -3,18 +3,19 @@
 //! error states through [`Remote`].
 
 use crate::api;
-use crate::components::charts::{Bar, BarChart, compact, percent_label};
+use crate::components::charts::{Band, Bar, BarChart, LineChart, Series, compact, percent_label};
 use crate::components::{DataTable, ErrorPanel, Money, Remote};
 use crate::insight;
 use crate::pages::{PageHead, SignedIn};
-use chrono::Datelike;
+use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;
 use plumbline_engine::Currency;
 use plumbline_firm::Role;
-use plumbline_firm::api::{OrgNode, PersonView, ResolveRequest};
+use plumbline_firm::api::{OrgNode, OrgResponse, PersonView, ResolveRequest};
 use plumbline_firm::audit::AuditRecord;
-use plumbline_firm::records::{ComplianceEvent, Opportunity};
+use plumbline_firm::records::{ComplianceEvent, ForecastCategory, Opportunity};
 use plumbline_firm::workflow::{Dispute, DisputeStatus};
+use plumbline_pipeline::{ForecastDeal, ForecastSpec, forecast};
 use rust_decimal::Decimal;
 
 /// One team member's row: attainment and pay from their statement, open pipeline.
@@ -252,30 +253,153 @@ fn DisputeCard(dispute: Dispute, token: String, can_resolve: bool, on_done: Call
     }
 }
 
-/// Leadership's forecast: the open pipeline by close month and stage, quota coverage. The
-/// P10/P50/P90 range needs the pipeline engine's forecast route.
+/// Leadership's forecast: the pipeline engine's Monte Carlo range (P10/P50/P90) over the open
+/// pipeline by month, where the downside is concentrated, and the pipeline by close month.
 #[component]
 pub fn ForecastPage() -> impl IntoView {
     view! {
         <SignedIn children=|session| {
             let token = session.token.clone();
-            let pipeline = LocalResource::new(move || {
+            let data = LocalResource::new(move || {
                 let token = token.clone();
-                async move { api::open_pipeline(&token).await }
+                async move {
+                    let org = api::org(&token).await?;
+                    let opps = api::open_pipeline(&token).await?;
+                    Ok::<_, api::Error>((org, opps))
+                }
             });
             view! {
                 <div class="page">
-                    <PageHead eyebrow="Forecast" title="Forecast and pipeline" lede="The open pipeline by expected close month and where it is concentrated."/>
-                    <section class="panel">
-                        <h2>"Forecast range (P10 / P50 / P90)"</h2>
-                        <p class="empty" data-testid="forecast-range-missing">
-                            "The forecast range is not available: this server has no forecast route (the pipeline engine's Monte Carlo P10/P50/P90) yet."
-                        </p>
-                    </section>
-                    <Remote resource=pipeline loading="Loading the pipeline…" children=|opps| view! { <PipelineSummary opps=opps/> }/>
+                    <PageHead eyebrow="Forecast" title="Forecast and pipeline" lede="The range of bookings the open pipeline may bring in each of the next months, where the risk sits, and the pipeline by close month."/>
+                    <Remote resource=data loading="Loading the pipeline…" children=|(org, opps)| view! { <Forecast org=org opps=opps/> }/>
                 </div>
             }
         }/>
+    }
+}
+
+/// Months forecast, from the firm's current month.
+const HORIZON: usize = 6;
+
+/// The forecast's input from open opportunities: each deal's CRM probability falls in its
+/// expected close month (overdue deals in the current month); deals closing after the horizon
+/// are left out. Groups are teams.
+fn forecast_spec(org: &OrgResponse, opps: &[Opportunity], currency: &str) -> ForecastSpec {
+    let start = org.as_of.with_day(1).unwrap_or(org.as_of);
+    let periods: Vec<NaiveDate> = (0..HORIZON).map(|k| start + Months::new(k as u32)).collect();
+    let team_of = |owner: &str| org.people.iter().find(|n| n.person_id == owner).and_then(|n| n.team_id.clone());
+    let mut groups: Vec<String> = Vec::new();
+    let mut deals = Vec::new();
+    for o in opps.iter().filter(|o| o.currency.0 == currency) {
+        let month = o.close_date.with_day(1).unwrap_or(o.close_date).max(start);
+        let Some(k) = periods.iter().position(|p| *p == month) else { continue };
+        let team = team_of(&o.owner_id).unwrap_or_else(|| "No team".to_owned());
+        let group = groups.iter().position(|g| *g == team).unwrap_or_else(|| {
+            groups.push(team);
+            groups.len() - 1
+        });
+        let mut period_probs = vec![0.0; HORIZON];
+        period_probs[k] = f64::from(o.probability) / 100.0;
+        deals.push(ForecastDeal {
+            id: o.id.clone(),
+            account: o.client_id.clone(),
+            group,
+            amount_minor: plumbline_pipeline::firm::minor_units(o.amount),
+            period_probs,
+            commit: o.forecast_category == ForecastCategory::Commit,
+        });
+    }
+    ForecastSpec {
+        periods: periods.iter().map(|p| format!("{}-{:02}", p.year(), p.month())).collect(),
+        groups,
+        deals,
+        run_rates: Vec::new(),
+        shock_sigma: 0.15,
+        plan_minor: None,
+        trials: 2_000,
+        seed: 7,
+    }
+}
+
+fn major(minor: i64) -> Decimal {
+    Decimal::new(minor, 2)
+}
+
+#[component]
+fn Forecast(org: OrgResponse, opps: Vec<Opportunity>) -> impl IntoView {
+    let mut currencies: Vec<String> = opps.iter().map(|o| o.currency.0.clone()).collect();
+    currencies.sort();
+    currencies.dedup();
+    let chosen = RwSignal::new(currencies.first().cloned().unwrap_or_default());
+    let org = StoredValue::new(org);
+    let opps = StoredValue::new(opps);
+    let result = Memo::new(move |_| {
+        let c = chosen.get();
+        let spec = org.with_value(|o| opps.with_value(|d| forecast_spec(o, d, &c)));
+        (spec.deals.len(), forecast(&spec))
+    });
+    view! {
+        <section class="panel" aria-labelledby="range-heading">
+            <h2 id="range-heading">"Forecast range"</h2>
+            <div class="field">
+                <label for="forecast-currency">"Currency"</label>
+                <select id="forecast-currency" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    {currencies.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                </select>
+            </div>
+            {move || {
+                let (n, f) = result.get();
+                let points = f.firm.iter().enumerate().map(|(k, r)| (Decimal::from(k), major(r.p10), major(r.p90))).collect();
+                let median = f.firm.iter().enumerate().map(|(k, r)| (Decimal::from(k), major(r.p50))).collect();
+                let ticks = f.periods.iter().enumerate().map(|(k, p)| (Decimal::from(k), p.clone())).collect();
+                let t = f.firm_total;
+                view! {
+                    <dl class="facts" data-testid="forecast-range" data-p10=t.p10.to_string() data-p50=t.p50.to_string() data-p90=t.p90.to_string()>
+                        <div><dt>"P10 (a bad run)"</dt><dd>{compact(major(t.p10))}</dd></div>
+                        <div><dt>"P50"</dt><dd>{compact(major(t.p50))}</dd></div>
+                        <div><dt>"P90 (a good run)"</dt><dd>{compact(major(t.p90))}</dd></div>
+                        <div><dt>"Committed deals"</dt><dd>{compact(major(f.downside.commit_minor))}</dd></div>
+                    </dl>
+                    <LineChart
+                        title="Bookings per month: median with the P10 to P90 range"
+                        x_label="Month"
+                        y_label="Bookings"
+                        series=vec![Series { name: "P50".into(), points: median, dashed: false }]
+                        band=Band { name: "P10 to P90".into(), points }
+                        x_ticks=ticks
+                        x_format=compact
+                        y_format=compact
+                    />
+                    <p class="meta">
+                        {n} " open deals closing in the next " {HORIZON} " months, 2,000 trials of the pipeline engine's Monte Carlo "
+                        "with a firm-wide shock. Win chances here are the CRM's stage probabilities; the trained win model and "
+                        "hygiene flags need the server's forecast route, which the API does not have yet."
+                    </p>
+                    <h3>"Where the downside is concentrated"</h3>
+                    <DataTable caption="Accounts contributing most to the downside" headers=vec!["Account", "#Open amount", "#Expected shortfall", "#Share of variance"]>
+                        {f.downside.accounts.iter().take(10).map(|a| view! {
+                            <tr>
+                                <td><code>{a.account.clone()}</code></td>
+                                <td class="num">{compact(major(a.amount_minor))}</td>
+                                <td class="num">{compact(major(a.expected_shortfall_minor))}</td>
+                                <td class="num">{percent_label(Decimal::new((a.variance_share * 1000.0).round() as i64, 3))}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
+                    <DataTable caption="Teams" headers=vec!["Team", "#P10", "#P50", "#P90"]>
+                        {f.groups.iter().map(|g| view! {
+                            <tr>
+                                <td>{g.group.clone()}</td>
+                                <td class="num">{compact(major(g.total.p10))}</td>
+                                <td class="num">{compact(major(g.total.p50))}</td>
+                                <td class="num">{compact(major(g.total.p90))}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
+                }
+            }}
+        </section>
+        <PipelineSummary opps=opps.get_value()/>
     }
 }
 
@@ -296,11 +420,12 @@ fn PipelineSummary(opps: Vec<Opportunity>) -> impl IntoView {
     let top: Decimal = owners.iter().take(10).map(|o| o.1).sum();
     let share = if total.is_zero() { Decimal::ZERO } else { top / total };
     view! {
-        <section class="panel">
+        <section class="panel" aria-labelledby="pipeline-heading">
+            <h2 id="pipeline-heading">"Open pipeline (all currencies)"</h2>
             <dl class="facts">
                 <div><dt>"Open opportunities"</dt><dd>{opps.len()}</dd></div>
                 <div><dt>"Open pipeline"</dt><dd>{compact(total)}</dd></div>
-                <div><dt>"Probability-weighted (CRM stage probabilities)"</dt><dd>{compact(weighted.round_dp(0))}</dd></div>
+                <div><dt>"Probability-weighted"</dt><dd>{compact(weighted.round_dp(0))}</dd></div>
                 <div><dt>"Held by the top 10 owners"</dt><dd>{percent_label(share)}</dd></div>
             </dl>
             <BarChart title="Open pipeline by expected close month" x_label="Close month" y_label="Amount" bars=months y_format=compact/>

@@ -1,0 +1,47 @@
+import { test, expect } from '@playwright/test';
+import { persona, signIn } from './session';
+
+// A designer opens the wealth plan, breaks a tier rate, sees the engine's message at that very
+// field (validated in the browser as they type), fixes it, sees the change in the diff against
+// the stored version, checks the JSON view, and submits it for approval; the proposal comes
+// back with the engine's simulated cost.
+test('designer edits a plan, sees the error at the field, fixes it and submits it with its simulated cost', async ({ page, request }, testInfo) => {
+  const designer = await persona(request, (p) => p.role === 'designer');
+  await signIn(page, designer);
+  await expect(page).toHaveURL(/\/plans$/);
+  await page.getByTestId('plan-link').filter({ hasText: 'Wealth Adviser' }).click();
+  await expect(page).toHaveURL(/\/plans\/wm-adviser$/);
+
+  const path = 'components[0].tiers[2].rate';
+  const field = page.locator(`[data-path="${path}"]`);
+  const input = field.getByRole('textbox');
+  await expect(input).toHaveValue('0.07');
+  await input.fill('1.5');
+  await input.press('Tab');
+  await expect(field.getByTestId('field-error')).toHaveText(/must be between 0 and 1/);
+  await expect(input).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('submit-plan')).toBeDisabled();
+  await page.screenshot({ path: testInfo.outputPath('designer-field-error.png'), fullPage: true });
+
+  await input.fill('0.075');
+  await input.press('Tab');
+  await expect(field.getByTestId('field-error')).toBeHidden();
+  await expect(page.getByTestId('validation')).toContainText('The plan is valid');
+  await expect(page.getByTestId('diff')).toContainText(path);
+
+  // The JSON view is the same document, at its own address.
+  await page.getByRole('tab', { name: 'JSON' }).click();
+  await expect(page).toHaveURL(/view=json/);
+  await expect(page.getByLabel('Plan document (JSON)')).toHaveValue(/"rate": "0.075"/);
+  // The draft survives a reload of the deep link.
+  await page.reload();
+  await expect(page.getByLabel('Plan document (JSON)')).toHaveValue(/"rate": "0.075"/);
+  await page.getByRole('tab', { name: 'Form' }).click();
+  await expect(page.locator(`[data-path="${path}"]`).getByRole('textbox')).toHaveValue('0.075');
+  await page.getByLabel('Why this change').fill('Sharper accelerator above quota');
+  await page.getByTestId('submit-plan').click();
+  const submitted = page.getByTestId('submitted');
+  await expect(submitted).toBeVisible();
+  await expect(page.getByTestId('submitted-cost')).toHaveAttribute('data-amount', /^-?\d+(\.\d+)?$/);
+  await page.screenshot({ path: testInfo.outputPath('designer-submitted.png'), fullPage: true });
+});
