@@ -1,5 +1,6 @@
 //! `plumbline`: the one local entry point. Thin: parses arguments and calls library code.
 
+mod planning;
 mod serve;
 
 use plumbline_demo::{DEFAULT_AS_OF, DEFAULT_SEED};
@@ -19,6 +20,10 @@ struct Cli {
 enum Command {
     /// Run the API and the app in one local process on the embedded store.
     Serve(serve::ServeArgs),
+    /// Allocate next year's quotas on the demo firm, data-driven beside last year + x%.
+    PlanQuotas(planning::PlanQuotasArgs),
+    /// Propose balanced territories on the demo firm: who gets which accounts, and why.
+    BalanceTerritories(planning::BalanceArgs),
     /// Run a plan over CSV files and write monthly payouts (see `plumbline_cli::calc`).
     Calc {
         /// The plan document (JSON).
@@ -65,6 +70,8 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::PlanQuotas(args) => planning::run_plan_quotas(args),
+        Command::BalanceTerritories(args) => planning::run_balance_territories(args),
         Command::Calc { plan, data, out, year, threads } => {
             let started = std::time::Instant::now();
             let summary = plumbline_cli::calc::run(&plumbline_cli::calc::CalcOptions {

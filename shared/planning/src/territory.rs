@@ -464,11 +464,15 @@ pub fn balance_territories(req: &TerritoryRequest) -> Result<TerritoryProposal, 
             };
             // Judge the move against the proposal with only this account left where it was.
             let (p, w) = (problem.potential[a], problem.workload[a]);
-            let shares = |k: usize, dp: f64, dw: f64| {
+            let change = |k: usize, sign: f64| {
+                let pct = |share: f64| percent(index(share, problem.fair[k]));
                 format!(
-                    "{} of fair share in potential and {} in workload",
-                    percent(index(after.potential[k] + dp, problem.fair[k])),
-                    percent(index(after.workload[k] + dw, problem.fair[k]))
+                    "{}'s potential goes from {} to {} of fair share (workload {} to {})",
+                    req.sellers[k].name,
+                    pct(after.potential[k] + sign * p),
+                    pct(after.potential[k]),
+                    pct(after.workload[k] + sign * w),
+                    pct(after.workload[k])
                 )
             };
             AccountMove {
@@ -479,18 +483,14 @@ pub fn balance_territories(req: &TerritoryRequest) -> Result<TerritoryProposal, 
                 potential: account.potential,
                 workload: account.workload,
                 reason: format!(
-                    "{} (potential {}, workload {}) moves from {} to {}: kept, {} would be at {} and {} at {}; moved, {} and {}. {} covers {}{}.",
+                    "{} (potential {}, workload {}) moves from {} to {}: {}; {}. {} covers {}{}.",
                     account.name,
                     account.potential,
                     account.workload,
                     req.sellers[from].name,
                     req.sellers[to].name,
-                    req.sellers[from].name,
-                    shares(from, p, w),
-                    req.sellers[to].name,
-                    shares(to, -p, -w),
-                    shares(from, 0.0, 0.0),
-                    shares(to, 0.0, 0.0),
+                    change(from, 1.0),
+                    change(to, -1.0),
                     req.sellers[to].name,
                     account.region,
                     licences
