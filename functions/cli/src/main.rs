@@ -1,5 +1,6 @@
 //! `plumbline`: the one local entry point. Thin: parses arguments and calls library code.
 
+mod import;
 mod planning;
 mod serve;
 
@@ -20,6 +21,8 @@ struct Cli {
 enum Command {
     /// Run the API and the app in one local process on the embedded store.
     Serve(serve::ServeArgs),
+    /// Validate a CRM, HR, finance, compliance or calendar file and apply it to the store.
+    Import(import::ImportArgs),
     /// Allocate next year's quotas on the demo firm, data-driven beside last year + x%.
     PlanQuotas(planning::PlanQuotasArgs),
     /// Propose balanced territories on the demo firm: who gets which accounts, and why.
@@ -70,6 +73,7 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Import(args) => import::run(args),
         Command::PlanQuotas(args) => planning::run_plan_quotas(args),
         Command::BalanceTerritories(args) => planning::run_balance_territories(args),
         Command::Calc { plan, data, out, year, threads } => {
