@@ -95,7 +95,7 @@ proptest! {
     }
 
     #[test]
-    fn deferral_stays_within_the_pay(cents in 0i64..1_000_000_000_00) {
+    fn deferral_stays_within_the_pay(cents in 0i64..100_000_000_000) {
         let s = schedule(4, false, None);
         let pay = Decimal::new(cents, 2);
         let split = s.split(pay, 2, RoundingRule::HalfAwayFromZero);
