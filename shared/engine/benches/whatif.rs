@@ -1,61 +1,18 @@
 //! What-if speed: recomputing one rep's year (10,000 transactions, a plan with four components
 //! and three-way splits) must take under 1 ms natively. See docs/benchmarks.md.
 
-use chrono::NaiveDate;
+#[path = "support/workload.rs"]
+mod workload;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use plumbline_engine::{Currency, Party, PayeeInputs, Period, Plan, Transaction, TxnKind, statement_for_period};
-use rust_decimal::Decimal;
+use plumbline_engine::{PayeeInputs, Period, Plan, statement_for_period};
 use std::hint::black_box;
 
-const PLAN: &str = r#"{
-  "id": "whatif", "version": 1, "name": "Four components", "currency": "GBP", "effective_from": "2026-01-01",
-  "crediting": {"splits": {"owner": "0.6", "specialist": "0.3", "referrer": "0.1"}},
-  "components": [
-    {"type": "tiered", "id": "fees", "name": "Fee revenue", "measure": {"kinds": ["fee_revenue", "trail"]},
-     "method": "marginal", "cap_quota_multiple": "0.1",
-     "tiers": [{"up_to": "0.5", "rate": "0.02"}, {"up_to": "1", "rate": "0.04"}, {"rate": "0.07"}]},
-    {"type": "tiered", "id": "bookings", "name": "Bookings", "measure": {"kinds": ["booking"]},
-     "method": "retroactive", "tiers": [{"up_to": "0.8", "rate": "0.01"}, {"up_to": "1.2", "rate": "0.03"}, {"rate": "0.05"}]},
-    {"type": "flat", "id": "nna", "name": "Net new assets", "measure": {"kinds": ["inflow", "outflow"]}, "rate": "0.001", "floor": "0"},
-    {"type": "flat", "id": "pensions", "name": "Pension bookings", "measure": {"kinds": ["booking"], "products": ["pension"]}, "rate": "0.005"}
-  ]
-}"#;
-
-/// A deterministic year of 10,000 transactions for payee R1, a third of them split.
-fn year() -> Vec<Transaction> {
-    let kinds = [TxnKind::FeeRevenue, TxnKind::Trail, TxnKind::Booking, TxnKind::Inflow, TxnKind::Outflow];
-    let mut state: u64 = 42;
-    (0..10_000)
-        .map(|i| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let r = state >> 33;
-            let mut parties = vec![Party { payee: "R1".into(), role: "owner".into() }];
-            if i % 3 == 0 {
-                parties.push(Party { payee: "S1".into(), role: "specialist".into() });
-                parties.push(Party { payee: "F1".into(), role: "referrer".into() });
-            }
-            Transaction {
-                id: format!("T{i:05}"),
-                date: NaiveDate::from_ymd_opt(2026, (r % 12) as u32 + 1, (r % 28) as u32 + 1).unwrap(),
-                kind: kinds[(r % 5) as usize],
-                amount: Decimal::new((r % 2_000_000) as i64, 2),
-                currency: Currency::new("GBP"),
-                product: Some(if r.is_multiple_of(7) { "pension" } else { "portfolio" }.into()),
-                client_id: None,
-                channel: None,
-                origin: None,
-                recorded_on: None,
-                parties,
-            }
-        })
-        .collect()
-}
-
 fn whatif(c: &mut Criterion) {
-    let plan = Plan::from_json(PLAN).unwrap();
-    let txns = year();
-    let period = Period::parse_month("2026-12").unwrap();
-    let inputs = PayeeInputs { annual_quota: Some(Decimal::new(25_000_000, 2)), ..PayeeInputs::new("R1", &txns) };
+    let plan = Plan::from_json(workload::PLAN).unwrap();
+    let txns = workload::year();
+    let period = Period::parse_month(workload::MONTH).unwrap();
+    let inputs = PayeeInputs { annual_quota: Some(workload::quota()), ..PayeeInputs::new("R1", &txns) };
     c.bench_function("statement: one rep's year, 10k transactions, 4 components, splits", |b| {
         b.iter(|| statement_for_period(black_box(&plan), black_box(&inputs), black_box(&period)).unwrap())
     });

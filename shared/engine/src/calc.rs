@@ -22,10 +22,10 @@
 pub mod eval;
 mod explain;
 
-use crate::credit::{Credit, OrgChart, ReportingLine, parts_to};
-use crate::plan::{Component, DrawKind, MAX_AMOUNT, PLAN_CAP_ID, Plan, PlanProblem};
+use crate::credit::{Credit, Crediter, OrgChart, ReportingLine};
+use crate::plan::{Component, DrawKind, MAX_AMOUNT, PLAN_CAP_ID, Plan, PlanProblem, beyond_max_amount};
 use crate::statement::{Period, Statement};
-use crate::transaction::{Transaction, TxnKind};
+use crate::transaction::{Transaction, TxnKind, same_text};
 use chrono::{Datelike, Months, NaiveDate};
 use eval::{AumMonth, Evaluation, Measured, ScoreBook, Slots, Terms, aum_fee, day_basis, prorate};
 use rust_decimal::Decimal;
@@ -262,6 +262,12 @@ struct Item<'i> {
     amount: Decimal,
     share: Decimal,
     known: NaiveDate,
+    /// The transaction's date and whether it is an outflow, copied so that measuring does
+    /// not chase the pointer to the transaction.
+    date: NaiveDate,
+    outflow: bool,
+    /// The signed amount in units of `10^-fixed_scale` (see [`Run::fixed_scale`]).
+    fixed: i128,
 }
 
 impl Item<'_> {
@@ -278,7 +284,7 @@ impl Item<'_> {
 
     /// The credited amount with its sign: outflows count against.
     fn signed(&self) -> Decimal {
-        if self.txn.kind == TxnKind::Outflow { -self.amount } else { self.amount }
+        if self.outflow { -self.amount } else { self.amount }
     }
 }
 
@@ -292,9 +298,15 @@ struct Run<'p, 'i> {
     terms: Terms,
     slots: Slots<'p>,
     scores: ScoreBook,
+    /// Credited items, in the order the transactions were given (see [`Run::in_order`]).
     items: Vec<Item<'i>>,
-    /// Per slot, the items it counts, in date order.
+    /// Per slot, the items it counts, in ascending item index.
     members: Vec<Vec<usize>>,
+    /// Per slot, whether it pays per unit (so credit shares are summed too).
+    per_unit: Vec<bool>,
+    /// The scale every item's `fixed` amount is on, when every amount fits in integers; else
+    /// measures sum `Decimal`s.
+    fixed_scale: Option<u32>,
 }
 
 impl<'p, 'i> Run<'p, 'i> {
@@ -325,29 +337,44 @@ impl<'p, 'i> Run<'p, 'i> {
             scores,
             items: Vec::new(),
             members: Vec::new(),
+            per_unit: Vec::new(),
+            fixed_scale: None,
         };
         run.credit(period)?;
         Ok(run)
     }
 
-    /// Credits every relevant transaction of the plan year to the payee.
+    /// Credits every relevant transaction of the plan year to the payee. Items are kept in
+    /// input order: sums do not depend on it, and lines list their credits through
+    /// [`Run::in_order`], so statements are identical however the input was ordered.
     fn credit(&mut self, period: &Period) -> Result<(), CalcError> {
         let (plan, inputs) = (self.plan, self.inputs);
         let org_chart = OrgChart::new(&inputs.org);
         let specs = &self.slots.specs;
-        // A transaction no measure counts cannot change the statement, whatever its currency.
-        let measured = |t: &Transaction| {
-            specs.iter().any(|s| s.measure.counts(t.kind, t.product.as_deref(), t.channel.as_deref(), t.origin))
-        };
-        let assigned = |d: NaiveDate| self.assigned.is_empty() || self.assigned.iter().any(|(f, t)| *f <= d && d <= *t);
+        let mut crediter = Crediter::new(&plan.crediting, self.digits);
+        let mut parts = Vec::new();
+        let mut counting = Vec::with_capacity(specs.len());
+        let mut members: Vec<Vec<usize>> =
+            specs.iter().map(|_| Vec::with_capacity(inputs.transactions.len())).collect();
+        self.items.reserve(inputs.transactions.len());
+        let mut finer = false;
+        // Each slot's kinds as a bit set: most transactions are ruled out without string compares.
+        let kinds: Vec<u8> =
+            specs.iter().map(|s| s.measure.kinds.iter().fold(0, |bits, k| bits | kind_bit(*k))).collect();
         for txn in inputs.transactions.iter() {
             if txn.date < self.year_start || txn.date > period.end || txn.known_on() > period.end {
                 continue;
             }
-            if !measured(txn) || !assigned(txn.date) {
+            // A transaction no measure counts cannot change the statement, whatever its currency.
+            counting.clear();
+            counting.extend((0..specs.len()).filter(|&s| {
+                kinds[s] & kind_bit(txn.kind) != 0
+                    && specs[s].measure.counts(txn.kind, txn.product.as_deref(), txn.channel.as_deref(), txn.origin)
+            }));
+            if counting.is_empty() || !self.assigned_on(txn.date) {
                 continue;
             }
-            if txn.currency != plan.currency {
+            if !same_text(&txn.currency.0, &plan.currency.0) {
                 return Err(CalcError::CurrencyMismatch {
                     txn: txn.id.clone(),
                     found: txn.currency.0.clone(),
@@ -355,55 +382,73 @@ impl<'p, 'i> Run<'p, 'i> {
                     plan: plan.id.clone(),
                 });
             }
-            if txn.amount.abs() > MAX_AMOUNT || (txn.kind == TxnKind::Aum && txn.amount < Decimal::ZERO) {
+            if beyond_max_amount(txn.amount) || (txn.kind == TxnKind::Aum && txn.amount < Decimal::ZERO) {
                 return Err(CalcError::OutOfRange {
                     what: format!("transaction {} amount", txn.id),
                     value: txn.amount,
                 });
             }
-            for part in parts_to(&plan.crediting, txn, &inputs.payee, &org_chart, self.digits) {
-                let (amount, share) = (part.amount, part.share);
-                self.items.push(Item { txn, role: part.role(txn), amount, share, known: txn.known_on() });
+            parts.clear();
+            crediter.parts_to(txn, &inputs.payee, &org_chart, &mut parts);
+            for part in &parts {
+                let role = part.role(txn);
+                let index = self.items.len();
+                for &s in &counting {
+                    let window = specs[s].window;
+                    if specs[s].measure.counts_role(role) && window.is_none_or(|(f, t)| f <= txn.date && txn.date <= t)
+                    {
+                        members[s].push(index);
+                    }
+                }
+                let (amount, share, known, date) = (part.amount, part.share, txn.known_on(), txn.date);
+                let outflow = txn.kind == TxnKind::Outflow;
+                // Amounts in minor units now; the rare finer amount puts every item on its scale below.
+                let fixed = match amount.scale() <= self.digits {
+                    true => amount.mantissa() * 10i128.pow(self.digits - amount.scale()),
+                    false => 0,
+                };
+                finer |= amount.scale() > self.digits;
+                let fixed = if outflow { -fixed } else { fixed };
+                self.items.push(Item { txn, role, amount, share, known, date, outflow, fixed });
             }
         }
-        // A stable order makes statements identical however the input was ordered.
-        // A stable order makes statements identical however the input was ordered: by date
-        // (a counting sort over the days of the year), then by transaction, role and the rest.
-        let items = &self.items;
-        let span = usize::try_from((period.end - self.year_start).num_days()).unwrap_or(0) + 1;
-        let day = |i: &Item| usize::try_from((i.txn.date - self.year_start).num_days()).unwrap_or(0).min(span - 1);
-        let mut starts = vec![0usize; span + 1];
-        for item in items {
-            starts[day(item) + 1] += 1;
+        self.members = members;
+        self.per_unit = (0..specs.len()).map(|_| false).collect();
+        for (c, component) in plan.components.iter().enumerate() {
+            if let (Component::Spif { per_unit: Some(_), .. }, Some(s)) = (component, self.slots.component[c]) {
+                self.per_unit[s] = true;
+            }
         }
-        for d in 0..span {
-            starts[d + 1] += starts[d];
+        if finer {
+            self.fix_amounts();
+        } else {
+            self.fixed_scale = Some(self.digits);
         }
-        let mut next = starts.clone();
-        let mut order = vec![0usize; items.len()];
-        for (i, item) in items.iter().enumerate() {
-            order[next[day(item)]] = i;
-            next[day(item)] += 1;
-        }
-        for d in 0..span {
-            order[starts[d]..starts[d + 1]].sort_unstable_by(|&a, &b| item_key(&items[a]).cmp(&item_key(&items[b])));
-        }
-        let mut slots: Vec<Option<Item<'i>>> = std::mem::take(&mut self.items).into_iter().map(Some).collect();
-        self.items = order.into_iter().filter_map(|i| slots[i].take()).collect();
-        self.members = specs
-            .iter()
-            .map(|spec| {
-                (0..self.items.len())
-                    .filter(|&i| {
-                        let (t, role) = (self.items[i].txn, self.items[i].role);
-                        spec.measure.counts(t.kind, t.product.as_deref(), t.channel.as_deref(), t.origin)
-                            && spec.measure.counts_role(role)
-                            && spec.window.is_none_or(|(from, to)| from <= t.date && t.date <= to)
-                    })
-                    .collect()
-            })
-            .collect();
         Ok(())
+    }
+
+    /// Puts every item's signed amount on the finest scale among them, so measures add
+    /// integers; leaves `fixed_scale` unset when an amount would not fit.
+    fn fix_amounts(&mut self) {
+        let scale = self.items.iter().map(|i| i.amount.scale()).max().unwrap_or(0);
+        for item in &mut self.items {
+            let value = item.signed();
+            match 10i128.checked_pow(scale - value.scale()).and_then(|f| value.mantissa().checked_mul(f)) {
+                Some(fixed) => item.fixed = fixed,
+                None => return,
+            }
+        }
+        self.fixed_scale = Some(scale);
+    }
+
+    /// Item indices sorted as statements list them: by date, then transaction, role and the
+    /// rest, so the listing does not depend on the input order.
+    fn in_order(&self, indices: &mut [usize]) {
+        let key = |i: usize| {
+            let item = &self.items[i];
+            (item.date, item_key(item))
+        };
+        indices.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
     }
 
     /// Every component's earnings at a point; nothing before the plan year starts.
@@ -429,8 +474,7 @@ impl<'p, 'i> Run<'p, 'i> {
         self.members[s]
             .iter()
             .map(|&i| &self.items[i])
-            .take_while(move |item| item.txn.date <= point.cutoff)
-            .filter(move |item| item.known <= point.known_by)
+            .filter(move |item| item.date <= point.cutoff && item.known <= point.known_by)
     }
 
     fn measure(&self, s: usize, point: Point) -> Measured {
@@ -438,12 +482,34 @@ impl<'p, 'i> Run<'p, 'i> {
             let months = self.aum_months(s, point, fee.bps, fee.day_count);
             return Measured { amount: months.iter().map(|m| m.fee).sum(), units: Decimal::ZERO, months };
         }
-        let mut measured = Measured::default();
-        for item in self.counted(s, point) {
-            measured.amount += item.signed();
-            measured.units += if item.txn.kind == TxnKind::Outflow { -item.share } else { item.share };
+        let mut measured = Measured { amount: self.sum(s, point), ..Measured::default() };
+        if self.per_unit[s] {
+            for item in self.counted(s, point) {
+                measured.units += if item.txn.kind == TxnKind::Outflow { -item.share } else { item.share };
+            }
         }
         measured
+    }
+
+    /// The signed sum of slot `s`'s credits at `point`, with the scale a `Decimal` sum would
+    /// have (the largest of the amounts'), in integers when they fit.
+    fn sum(&self, s: usize, point: Point) -> Decimal {
+        if let Some(fixed_scale) = self.fixed_scale {
+            let mut total: Option<i128> = Some(0);
+            let mut scale = 0;
+            for item in self.counted(s, point) {
+                total = total.and_then(|t| t.checked_add(item.fixed));
+                scale = scale.max(item.amount.scale());
+            }
+            let exact = total.and_then(|t| {
+                let t = t / 10i128.pow(fixed_scale - scale);
+                Decimal::try_from_i128_with_scale(t, scale).ok()
+            });
+            if let Some(exact) = exact {
+                return exact;
+            }
+        }
+        self.counted(s, point).map(Item::signed).sum()
     }
 
     /// Month by month: average credited AUM (per client, the mean of its balances dated in
@@ -480,10 +546,20 @@ impl<'p, 'i> Run<'p, 'i> {
         self.inputs.paid_to_date.get(id).copied().or(as_known).unwrap_or(recalculated)
     }
 
+    /// Whether the payee is assigned on `day`.
+    fn assigned_on(&self, day: NaiveDate) -> bool {
+        self.assigned_between(day, day)
+    }
+
     /// Whether the payee is assigned on any day from `from` to `to`.
     fn assigned_between(&self, from: NaiveDate, to: NaiveDate) -> bool {
         self.assigned.is_empty() || self.assigned.iter().any(|(f, t)| *f <= to && from <= *t)
     }
+}
+
+/// A transaction kind as one bit of a `u8`.
+fn kind_bit(kind: TxnKind) -> u8 {
+    1 << (kind as u8)
 }
 
 /// An item's place within its day: transaction, role, then anything that could tell two
@@ -679,9 +755,10 @@ pub fn statement_for_period(plan: &Plan, inputs: &PayeeInputs, period: &Period) 
     } else {
         Evaluation::nothing(plan)
     };
-    let late: Vec<usize> = (0..run.items.len())
+    let mut late: Vec<usize> = (0..run.items.len())
         .filter(|&i| run.items[i].txn.date < period.start && run.items[i].known >= period.start)
         .collect();
+    run.in_order(&mut late);
     let as_known = (!late.is_empty() && period.start > run.year_start)
         .then(|| run.evaluate(Point { cutoff: previous_end, known_by: previous_end }));
 

@@ -1,8 +1,8 @@
 //! Crediting: who gets how much of each transaction, to the cent.
 
-use crate::money::allocate;
+use crate::money::{Scratch, allocate_into, integer_weights};
 use crate::plan::Crediting;
-use crate::transaction::Transaction;
+use crate::transaction::{Transaction, same_text};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -157,16 +157,15 @@ impl Part<'_> {
 /// The parts of one transaction credited to one payee, without building strings; without
 /// roll-up, a transaction the payee is not a party to costs nothing.
 pub fn parts_to<'a>(
-    rules: &'a Crediting,
+    rules: &Crediting,
     txn: &'a Transaction,
     payee: &str,
     org: &'a dyn Hierarchy,
     digits: u32,
 ) -> Vec<Part<'a>> {
-    if rules.rollup.is_none() && !txn.parties.iter().any(|p| p.payee == payee) {
-        return Vec::new();
-    }
-    parts(rules, txn, org, digits, Some(payee))
+    let mut out = Vec::new();
+    Crediter::new(rules, digits).parts_to(txn, payee, org, &mut out);
+    out
 }
 
 /// Every credit of a transaction, or only one payee's.
@@ -177,78 +176,156 @@ fn credit_for(
     digits: u32,
     only: Option<&str>,
 ) -> Vec<Credit> {
-    parts(rules, txn, org, digits, only).into_iter().map(|p| p.credit(txn, p.payee)).collect()
+    let mut out = Vec::new();
+    Crediter::new(rules, digits).parts(txn, org, only, &mut out);
+    out.into_iter().map(|p| p.credit(txn, p.payee)).collect()
 }
 
-/// The one crediting rule; `only` limits whose parts are returned (the split is always
-/// computed over every party, so each part is the same either way).
-fn parts<'a>(
-    rules: &'a Crediting,
-    txn: &'a Transaction,
-    org: &'a dyn Hierarchy,
+/// The crediting rules prepared once for many transactions: integer split weights, the
+/// shares of each combination of roles met so far, and buffers, so crediting a transaction
+/// allocates nothing in the common case. This is the one implementation of the crediting rule.
+#[derive(Debug)]
+pub struct Crediter<'r> {
+    rules: &'r Crediting,
     digits: u32,
-    only: Option<&str>,
-) -> Vec<Part<'a>> {
-    let wanted = |payee: &str| only.is_none_or(|o| o == payee);
-    let split: Vec<(usize, Decimal)> =
-        txn.parties.iter().enumerate().filter_map(|(i, p)| rules.splits.get(&p.role).map(|s| (i, *s))).collect();
-    let total: Decimal = split.iter().map(|(_, s)| *s).sum();
-    // A lone split party takes the whole amount: nothing to allocate.
-    let (amounts, shares): (Vec<Decimal>, Vec<Decimal>) = match split.as_slice() {
-        [_] => (vec![txn.amount], vec![Decimal::ONE]),
-        _ => (
-            allocate(txn.amount, &split.iter().map(|(_, s)| *s).collect::<Vec<_>>(), digits),
-            split.iter().map(|(_, s)| *s / total).collect(),
-        ),
-    };
-    let mut out: Vec<Part> = split
-        .iter()
-        .zip(amounts.iter().zip(&shares))
-        .filter(|((i, _), _)| wanted(&txn.parties[*i].payee))
-        .map(|((i, _), (amount, share))| Part {
-            payee: &txn.parties[*i].payee,
-            source: Source::Party(*i),
-            amount: *amount,
-            share: *share,
-        })
-        .collect();
-    if let Some(rollup) = &rules.rollup {
-        let mut managers: BTreeMap<&str, (Decimal, Decimal)> = BTreeMap::new();
-        for ((i, _), (amount, share)) in split.iter().zip(amounts.iter().zip(&shares)) {
-            let party = &txn.parties[*i];
-            if !rollup.roles.is_empty() && !rollup.roles.contains(&party.role) {
-                continue;
+    /// Split roles with their shares and integer weights on one scale.
+    roles: Vec<(&'r str, Decimal, i128)>,
+    /// Shares, rescaled to sum to one, by the split roles present (indices into `roles`).
+    shares: Vec<(Vec<usize>, Vec<Decimal>)>,
+    /// Per split party on the transaction: its index among the parties, and its role's.
+    split: Vec<(usize, usize)>,
+    weights: Vec<i128>,
+    present: Vec<usize>,
+    amounts: Vec<Decimal>,
+    scratch: Scratch,
+}
+
+impl<'r> Crediter<'r> {
+    /// Prepares the rules for a currency with `digits` minor digits.
+    pub fn new(rules: &'r Crediting, digits: u32) -> Crediter<'r> {
+        let shares: Vec<Decimal> = rules.splits.values().copied().collect();
+        let roles = rules.splits.keys().map(String::as_str).zip(shares.iter().copied()).zip(integer_weights(&shares));
+        Crediter {
+            rules,
+            digits,
+            roles: roles.map(|((r, s), w)| (r, s, w)).collect(),
+            shares: Vec::new(),
+            split: Vec::new(),
+            weights: Vec::new(),
+            present: Vec::new(),
+            amounts: Vec::new(),
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// Appends the parts of `txn` credited to `payee` to `out`; without roll-up, a
+    /// transaction the payee is not a party to costs nothing.
+    pub fn parts_to<'t>(&mut self, txn: &'t Transaction, payee: &str, org: &'t dyn Hierarchy, out: &mut Vec<Part<'t>>) {
+        if self.rules.rollup.is_none() && !txn.parties.iter().any(|p| same_text(&p.payee, payee)) {
+            return;
+        }
+        self.parts(txn, org, Some(payee), out);
+    }
+
+    /// Where in `shares` the shares of the split roles present are, computed once per
+    /// combination; none for a lone split party, who takes the whole.
+    fn share_set(&mut self) -> Option<usize> {
+        if self.present.len() < 2 {
+            return None;
+        }
+        Some(match self.shares.iter().position(|(roles, _)| *roles == self.present) {
+            Some(at) => at,
+            None => {
+                let total: Decimal = self.present.iter().map(|&r| self.roles[r].1).sum();
+                let shares = self.present.iter().map(|&r| self.roles[r].1 / total).collect();
+                self.shares.push((self.present.clone(), shares));
+                self.shares.len() - 1
             }
-            let mut visited = vec![party.payee.as_str()];
-            let mut person = party.payee.as_str();
-            let mut level = 0u32;
-            while let Some(manager) = org.manager_of(person, txn.date) {
-                level += 1;
-                if rollup.levels.is_some_and(|max| level > max) || visited.contains(&manager) {
-                    break;
-                }
-                let entry = managers.entry(manager).or_default();
-                entry.0 += *amount;
-                entry.1 += *share;
-                visited.push(manager);
-                person = manager;
+        })
+    }
+
+    /// The share of the `k`th split party, given [`Crediter::share_set`]'s answer.
+    fn share(&self, set: Option<usize>, k: usize) -> Decimal {
+        set.map_or(Decimal::ONE, |at| self.shares[at].1[k])
+    }
+
+    /// Appends the parts of `txn` to `out`; `only` limits whose parts (the split is always
+    /// computed over every party, so each part is the same either way).
+    pub fn parts<'t>(
+        &mut self,
+        txn: &'t Transaction,
+        org: &'t dyn Hierarchy,
+        only: Option<&str>,
+        out: &mut Vec<Part<'t>>,
+    ) {
+        let wanted = |payee: &str| only.is_none_or(|o| same_text(o, payee));
+        self.split.clear();
+        self.weights.clear();
+        self.present.clear();
+        for (i, party) in txn.parties.iter().enumerate() {
+            if let Some(r) = self.roles.iter().position(|(role, _, _)| same_text(role, &party.role)) {
+                self.split.push((i, r));
+                self.weights.push(self.roles[r].2);
+                self.present.push(r);
             }
         }
-        out.extend(managers.into_iter().filter(|(m, _)| wanted(m)).map(|(m, (amount, share))| Part {
-            payee: m,
-            source: Source::Rollup,
-            amount,
-            share,
-        }));
+        // A lone split party takes the whole amount: nothing to allocate.
+        if self.split.len() == 1 {
+            self.amounts.clear();
+            self.amounts.push(txn.amount);
+        } else {
+            allocate_into(txn.amount, &self.weights, self.digits, &mut self.amounts, &mut self.scratch);
+        }
+        let set = self.share_set();
+        for k in 0..self.split.len() {
+            let i = self.split[k].0;
+            if wanted(&txn.parties[i].payee) {
+                let share = self.share(set, k);
+                out.push(Part {
+                    payee: &txn.parties[i].payee,
+                    source: Source::Party(i),
+                    amount: self.amounts[k],
+                    share,
+                });
+            }
+        }
+        if let Some(rollup) = &self.rules.rollup {
+            let mut managers: BTreeMap<&str, (Decimal, Decimal)> = BTreeMap::new();
+            for k in 0..self.split.len() {
+                let party = &txn.parties[self.split[k].0];
+                if !rollup.roles.is_empty() && !rollup.roles.contains(&party.role) {
+                    continue;
+                }
+                let share = self.share(set, k);
+                let mut visited = vec![party.payee.as_str()];
+                let mut person = party.payee.as_str();
+                let mut level = 0u32;
+                while let Some(manager) = org.manager_of(person, txn.date) {
+                    level += 1;
+                    if rollup.levels.is_some_and(|max| level > max) || visited.contains(&manager) {
+                        break;
+                    }
+                    let entry = managers.entry(manager).or_default();
+                    entry.0 += self.amounts[k];
+                    entry.1 += share;
+                    visited.push(manager);
+                    person = manager;
+                }
+            }
+            out.extend(managers.into_iter().filter(|(m, _)| wanted(m)).map(|(m, (amount, share))| Part {
+                payee: m,
+                source: Source::Rollup,
+                amount,
+                share,
+            }));
+        }
+        let overlays = &self.rules.overlays;
+        out.extend(
+            txn.parties.iter().enumerate().filter(|(_, p)| overlays.contains(&p.role) && wanted(&p.payee)).map(
+                |(i, p)| Part { payee: &p.payee, source: Source::Party(i), amount: txn.amount, share: Decimal::ONE },
+            ),
+        );
     }
-    out.extend(
-        txn.parties
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| rules.overlays.contains(&p.role) && wanted(&p.payee))
-            .map(|(i, p)| Part { payee: &p.payee, source: Source::Party(i), amount: txn.amount, share: Decimal::ONE }),
-    );
-    out
 }
 
 #[cfg(test)]

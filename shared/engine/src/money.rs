@@ -76,10 +76,25 @@ impl RoundingRule {
 /// are rescaled. An amount finer than `digits` is split in its own finer unit, so the parts
 /// still sum to it. Returns all zeros when the weights sum to zero.
 pub fn allocate(amount: Decimal, weights: &[Decimal], digits: u32) -> Vec<Decimal> {
+    let mut parts = Vec::with_capacity(weights.len());
+    allocate_into(amount, &integer_weights(weights), digits, &mut parts, &mut Scratch::default());
+    parts
+}
+
+/// Buffers reused across [`allocate_into`] calls so a hot loop does not allocate.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    parts: Vec<i128>,
+    remainders: Vec<i128>,
+}
+
+/// [`allocate`] with integer weights (see [`integer_weights`]), writing into `out`.
+pub fn allocate_into(amount: Decimal, weights: &[i128], digits: u32, out: &mut Vec<Decimal>, scratch: &mut Scratch) {
     let digits = digits.max(amount.scale());
     let minor = amount.mantissa() * 10i128.pow(digits - amount.scale());
-    let weights = integer_weights(weights);
-    allocate_minor(minor, &weights).into_iter().map(|p| Decimal::from_i128_with_scale(p, digits)).collect()
+    allocate_minor_into(minor, weights, &mut scratch.parts, &mut scratch.remainders);
+    out.clear();
+    out.extend(scratch.parts.iter().map(|p| Decimal::from_i128_with_scale(*p, digits)));
 }
 
 /// Decimal weights as integers on one common scale (0.7 and 0.3 become 7 and 3); negative

@@ -3,7 +3,7 @@
 //! The JSON reference, with an example of every component, is in `docs/plans.md`.
 
 use crate::money::{Currency, RoundingRule};
-use crate::transaction::{MoneyOrigin, TxnKind};
+use crate::transaction::{MoneyOrigin, TxnKind, same_text};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,14 @@ use std::fmt;
 /// Largest money amount a plan or an input may state (a quadrillion). Bounding inputs keeps
 /// every product and sum far inside `Decimal`'s range, so the engine never overflows.
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+/// Whether `amount` is beyond [`MAX_AMOUNT`] either way, compared on the mantissa so the
+/// per-transaction check costs no rescaling.
+pub fn beyond_max_amount(amount: Decimal) -> bool {
+    // From scale 14 up, 10^(15 + scale) exceeds any 96-bit mantissa.
+    let scale = amount.scale();
+    scale < 14 && amount.mantissa().unsigned_abs() > 10u128.pow(15 + scale)
+}
 
 /// Largest multiple or tier edge a plan may state (attainment 1000 = 100,000%).
 const MAX_MULTIPLE: Decimal = Decimal::from_parts(1000, 0, 0, false, 0);
@@ -139,7 +147,7 @@ impl Measure {
         origin: Option<MoneyOrigin>,
     ) -> bool {
         let listed = |list: &Option<Vec<String>>, value: Option<&str>| {
-            list.as_ref().is_none_or(|xs| value.is_some_and(|v| xs.iter().any(|x| x == v)))
+            list.as_ref().is_none_or(|xs| value.is_some_and(|v| xs.iter().any(|x| same_text(x, v))))
         };
         self.kinds.contains(&kind)
             && listed(&self.products, product)

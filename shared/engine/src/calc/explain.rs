@@ -65,17 +65,21 @@ pub(super) fn component_line(
     let component = &plan.components[c];
     let (out, prev) = (&now.outcomes[c], &before.outcomes[c]);
     // A credit counted by two of a scorecard's KPIs is listed once.
-    let mut counted: Vec<usize> = run.slots.of_component(c).flat_map(|s| run.members[s].iter().copied()).collect();
-    if run.slots.of_component(c).nth(1).is_some() {
-        counted.sort_unstable();
-        counted.dedup();
-    }
-    let credits = counted
-        .iter()
-        .map(|&i| &run.items[i])
-        .filter(|i| i.txn.date >= period.start)
-        .map(|i| i.credit(&run.inputs.payee))
-        .collect();
+    let merged: Vec<usize>;
+    let counted: &[usize] = match run.slots.of_component(c).collect::<Vec<_>>()[..] {
+        [] => &[],
+        [s] => &run.members[s],
+        ref several => {
+            let mut all: Vec<usize> = several.iter().flat_map(|&s| run.members[s].iter().copied()).collect();
+            all.sort_unstable();
+            all.dedup();
+            merged = all;
+            &merged
+        }
+    };
+    let mut listed: Vec<usize> = counted.iter().copied().filter(|&i| run.items[i].date >= period.start).collect();
+    run.in_order(&mut listed);
+    let credits = listed.iter().map(|&i| run.items[i].credit(&run.inputs.payee)).collect();
     let mut line = bare_line(
         LineKind::Component,
         component.id(),
