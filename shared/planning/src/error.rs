@@ -102,6 +102,14 @@ pub enum PlanningError {
         /// The amount left.
         amount: Decimal,
     },
+    /// A deal probability above 100.
+    #[error("pipeline[{index}].probability: {probability} is above 100")]
+    BadProbability {
+        /// Position of the deal.
+        index: usize,
+        /// The value given.
+        probability: u8,
+    },
     /// A share outside 0-1.
     #[error("{field}: {value} is not between 0 and 1")]
     BadShare {

@@ -265,6 +265,9 @@ fn validate(req: &QuotaRequest) -> Result<(), PlanningError> {
     if req.method.weights().iter().any(|w| *w < Decimal::ZERO) || req.method.weights().iter().all(|w| w.is_zero()) {
         return Err(PlanningError::BadWeights);
     }
+    if let Some((index, d)) = req.pipeline.iter().enumerate().find(|(_, d)| d.probability > 100) {
+        return Err(PlanningError::BadProbability { index, probability: d.probability });
+    }
     let mut seen = Vec::new();
     for (index, o) in req.overrides.iter().enumerate() {
         if !req.sellers.iter().any(|s| s.id == o.person_id) {

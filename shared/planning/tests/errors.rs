@@ -31,6 +31,8 @@ fn quota_requests_name_the_bad_field() {
     assert_eq!(e.to_string(), "sellers[1].fte: 1.5 is not between 0 and 1");
     let e = quota(|r| r["method"] = json!({ "kind": "blend", "potential": "0", "history": "0", "capacity": "0" }));
     assert_eq!(e, PlanningError::BadWeights);
+    let e = quota(|r| r["pipeline"] = json!([{ "id": "O1", "person_id": "A", "value": "5", "probability": 101 }]));
+    assert_eq!(e.to_string(), "pipeline[0].probability: 101 is above 100");
     // A's potential is the only basis left once A is overridden: B has none, so nothing splits the rest.
     let e = quota(|r| {
         r["method"] = json!({ "kind": "potential" });
