@@ -385,7 +385,8 @@ impl Problem {
             + self.move_penalty * self.move_delta(s, a, to) as f64
     }
 
-    /// The heuristic: steepest moves, then a pass of swaps and one of chains, until none improves.
+    /// The heuristic: steepest moves and a pass of swaps; when they are stuck, a pass of chains;
+    /// until none improves.
     pub fn solve(&self) -> Vec<usize> {
         let mut s = self.state(self.original.clone());
         for _ in 0..MAX_ROUNDS {
@@ -395,11 +396,14 @@ impl Problem {
                 improved = true;
             }
             improved |= self.swap_pass(&mut s);
-            let mut owned = vec![Vec::new(); self.fair.len()];
-            for (a, o) in s.owner.iter().enumerate() {
-                owned[*o].push(a);
+            // Chains cost far more than moves and swaps: only try them once those are stuck.
+            if !improved {
+                let mut owned = vec![Vec::new(); self.fair.len()];
+                for (a, o) in s.owner.iter().enumerate() {
+                    owned[*o].push(a);
+                }
+                improved = self.chain_pass(&mut s, &mut owned);
             }
-            improved |= self.chain_pass(&mut s, &mut owned);
             if !improved {
                 break;
             }
