@@ -8,11 +8,21 @@
 //!   holding a payee or nothing, and optionally `kind` (default `booking`) and `product`.
 //!
 //! Output: `payee,month,payout` sorted by payee then month of the plan year, payout with the
-//! currency's decimals. The file is read in parallel chunks; each chunk fills its own
-//! [`Accumulator`] and the chunks are merged, so the result does not depend on the split.
+//! currency's decimals; with `--statements FILE`, also every payee-month's full statement
+//! (explained lines, source credits) as JSON lines in the same order.
+//!
+//! Two paths, the same cents. Plans whose crediting reads only kind and product and whose
+//! components are flat or tiered take the fast path: the file is read in parallel chunks;
+//! each chunk fills its own [`Accumulator`] and the chunks are merged, so the result does
+//! not depend on the split. Every other plan, and `--statements`, goes through the
+//! statement engine payee by payee ([`statements`]).
+
+pub mod statements;
 
 use memchr::memchr_iter;
-use plumbline_engine::batch::{Accumulator, CompiledPlan, RoleShare, Scratch, counting_components, payouts};
+use plumbline_engine::batch::{
+    Accumulator, CompiledPlan, RoleShare, Scratch, counting_components, payouts, unsupported,
+};
 use plumbline_engine::{Plan, TxnKind};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -67,6 +77,14 @@ pub enum CalcJobError {
     /// The payouts could not be evaluated.
     #[error(transparent)]
     Batch(#[from] plumbline_engine::batch::BatchError),
+    /// A payee's statement could not be calculated (general path).
+    #[error("payee {payee}: {source}")]
+    Payee {
+        /// The payee's id.
+        payee: String,
+        /// Why.
+        source: plumbline_engine::CalcError,
+    },
 }
 
 /// How many input problems are reported before stopping.
@@ -85,6 +103,20 @@ pub struct CalcOptions {
     pub year: Option<i32>,
     /// Worker threads; defaults to the machine's parallelism.
     pub threads: Option<usize>,
+    /// Where to write every payee-month's statement as JSON lines, if wanted.
+    pub statements: Option<PathBuf>,
+    /// Which path computes the payouts.
+    pub engine: Engine,
+}
+
+/// Which path computes the payouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// The fast batch scan when the plan allows it, else the statement engine.
+    #[default]
+    Auto,
+    /// The statement engine for every plan (slower); for checking that both paths agree.
+    Statements,
 }
 
 /// Summary of a run.
@@ -102,7 +134,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> CalcJobError + '_ {
     move |source| CalcJobError::Io { path: path.to_path_buf(), source }
 }
 
-/// Runs the plan over the files and writes the payouts.
+/// Runs the plan over the files and writes the payouts (and the statements, if asked).
 pub fn run(options: &CalcOptions) -> Result<CalcSummary, CalcJobError> {
     let plan_text = std::fs::read_to_string(&options.plan).map_err(io(&options.plan))?;
     let plan =
@@ -110,31 +142,49 @@ pub fn run(options: &CalcOptions) -> Result<CalcSummary, CalcJobError> {
     let quotas_path = options.data.join("quotas.csv");
     let quotas_text = std::fs::read(&quotas_path).map_err(io(&quotas_path))?;
     let roster = read_roster(&quotas_text, plan.currency.minor_digits())?;
-    let txn_path = options.data.join("transactions.csv");
-    let file = std::fs::File::open(&txn_path).map_err(io(&txn_path))?;
-    // SAFETY: the file is only read, and is not expected to change while the job runs.
-    let bytes = unsafe { memmap2::Mmap::map(&file) }.map_err(io(&txn_path))?;
     let threads = options.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let scanned = scan_transactions(&plan, &bytes, &roster, options.year, threads)?;
-    let rows = payouts(&plan, &scanned.accumulator, &roster.names, &roster.quotas)?;
+    let general = options.engine == Engine::Statements || options.statements.is_some() || unsupported(&plan).is_some();
+    // (payee, calendar month, payout, statement) in plan-year month order per payee.
+    let (mut rows, transactions, year): (Vec<statements::Month>, usize, Option<i32>) = if general {
+        statements::run(&plan, &options.data, &roster, options.year, threads, options.statements.is_some())?
+    } else {
+        let txn_path = options.data.join("transactions.csv");
+        let file = std::fs::File::open(&txn_path).map_err(io(&txn_path))?;
+        // SAFETY: the file is only read, and is not expected to change while the job runs.
+        let bytes = unsafe { memmap2::Mmap::map(&file) }.map_err(io(&txn_path))?;
+        let scanned = scan_transactions(&plan, &bytes, &roster, options.year, threads)?;
+        let rows = payouts(&plan, &scanned.accumulator, &roster.names, &roster.quotas)?;
+        let rows = rows
+            .into_iter()
+            .map(|r| statements::Month { payee: r.payee, month: r.month, payout: r.payout, statement: None })
+            .collect();
+        (rows, scanned.transactions, scanned.year)
+    };
     let mut order: Vec<usize> = (0..roster.names.len()).collect();
     order.sort_by(|a, b| roster.names[*a].cmp(&roster.names[*b]));
     let mut rank = vec![0usize; order.len()];
     for (r, p) in order.iter().enumerate() {
         rank[*p] = r;
     }
-    let mut sorted = rows;
     // Stable: months keep their plan-year order within each payee.
-    sorted.sort_by_key(|r| rank[r.payee]);
+    rows.sort_by_key(|r| rank[r.payee]);
     let digits = plan.currency.minor_digits() as usize;
-    let mut out = String::with_capacity(sorted.len() * 24 + 32);
+    let mut out = String::with_capacity(rows.len() * 24 + 32);
     out.push_str("payee,month,payout\n");
-    for row in &sorted {
+    for row in &rows {
         let payout = if row.payout.is_zero() { Decimal::ZERO } else { row.payout };
         let _ = writeln!(out, "{},{},{:.*}", roster.names[row.payee], row.month, digits, payout);
     }
+    if let Some(path) = &options.statements {
+        let mut lines = String::new();
+        for statement in rows.iter().filter_map(|r| r.statement.as_deref()) {
+            lines.push_str(statement);
+            lines.push('\n');
+        }
+        std::fs::write(path, lines).map_err(io(path))?;
+    }
     std::fs::write(&options.out, out).map_err(io(&options.out))?;
-    Ok(CalcSummary { transactions: scanned.transactions, rows: sorted.len(), year: scanned.year })
+    Ok(CalcSummary { transactions, rows: rows.len(), year })
 }
 
 /// The payees, their quotas, and a lookup from name to index.
@@ -143,6 +193,10 @@ pub struct Roster {
     pub names: Vec<String>,
     /// Annual quotas, by index.
     pub quotas: Vec<Option<Decimal>>,
+    /// Annual fixed pay (optional column `fixed_pay`), by index.
+    pub fixed_pay: Vec<Option<Decimal>>,
+    /// Annual target incentive (optional column `target_incentive`), by index.
+    pub target_incentives: Vec<Option<Decimal>>,
     short: FxHashMap<u64, usize>,
     long: FxHashMap<Vec<u8>, usize>,
 }
@@ -184,8 +238,15 @@ fn read_roster(text: &[u8], digits: u32) -> Result<Roster, CalcJobError> {
     let (Some(p), Some(q)) = (col("payee"), col("annual_quota")) else {
         return Err(one(file, 1, None, "the header must have columns payee and annual_quota"));
     };
-    let mut roster =
-        Roster { names: Vec::new(), quotas: Vec::new(), short: FxHashMap::default(), long: FxHashMap::default() };
+    let (fixed_col, target_col) = (col("fixed_pay"), col("target_incentive"));
+    let mut roster = Roster {
+        names: Vec::new(),
+        quotas: Vec::new(),
+        fixed_pay: Vec::new(),
+        target_incentives: Vec::new(),
+        short: FxHashMap::default(),
+        long: FxHashMap::default(),
+    };
     let mut problems = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let row = i + 2;
@@ -219,7 +280,21 @@ fn read_roster(text: &[u8], digits: u32) -> Result<Roster, CalcJobError> {
                 }
             }
         };
+        let mut amount = |column: Option<usize>, name: &str| {
+            let text = column.and_then(|c| record.get(c)).unwrap_or("").trim();
+            match Decimal::from_str(text) {
+                _ if text.is_empty() => None,
+                Ok(d) if d >= Decimal::ZERO => Some(d),
+                _ => {
+                    problems.push(problem(file, row, Some(name), &format!("`{text}` is not an amount of 0 or more")));
+                    None
+                }
+            }
+        };
+        let (fixed_pay, target) = (amount(fixed_col, "fixed_pay"), amount(target_col, "target_incentive"));
         roster.insert(name, quota);
+        roster.fixed_pay.push(fixed_pay);
+        roster.target_incentives.push(target);
         if problems.len() >= MAX_PROBLEMS {
             break;
         }

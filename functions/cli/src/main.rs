@@ -44,6 +44,9 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
+        /// Also write every payee-month's explained statement here, as JSON lines.
+        #[arg(long)]
+        statements: Option<PathBuf>,
     },
     /// Score the win-probability model and the monthly forecast on a CRM export
     /// (see `plumbline_cli::eval_pipeline`).
@@ -76,7 +79,7 @@ fn main() -> anyhow::Result<()> {
         Command::Import(args) => import::run(args),
         Command::PlanQuotas(args) => planning::run_plan_quotas(args),
         Command::BalanceTerritories(args) => planning::run_balance_territories(args),
-        Command::Calc { plan, data, out, year, threads } => {
+        Command::Calc { plan, data, out, year, threads, statements } => {
             let started = std::time::Instant::now();
             let summary = plumbline_cli::calc::run(&plumbline_cli::calc::CalcOptions {
                 plan,
@@ -84,6 +87,8 @@ fn main() -> anyhow::Result<()> {
                 out: out.clone(),
                 year,
                 threads,
+                statements,
+                engine: plumbline_cli::calc::Engine::Auto,
             })?;
             eprintln!(
                 "calc: {} transactions, {} payout rows to {} in {:.3}s",

@@ -1,7 +1,7 @@
 //! `plumbline calc` against the comp-batch reference job in ../shared/peers/comp-batch:
 //! the same generated files must give byte-identical payouts to `reference.py`.
 
-use plumbline_cli::calc::{CalcJobError, CalcOptions, run};
+use plumbline_cli::calc::{CalcJobError, CalcOptions, Engine, run};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -31,6 +31,8 @@ fn options(data: &Path, out: &Path, threads: usize) -> CalcOptions {
         out: out.to_path_buf(),
         year: None,
         threads: Some(threads),
+        statements: None,
+        engine: Engine::Auto,
     }
 }
 
