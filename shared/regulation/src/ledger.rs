@@ -338,8 +338,8 @@ pub fn apply_malus(decision: &Decision, ledger: &[LedgerEntry]) -> Result<Vec<Le
         }
         candidates.retain(|(_, u)| &u.award_id == award);
     }
-    let currency = candidates.first().map(|(c, _)| c.clone()).unwrap_or_else(|| Currency::new("GBP"));
-    let digits = currency.minor_digits();
+    // Awards are in the plan's currency; with none at all, any amount exceeds the nothing unvested.
+    let digits = awards(ledger, payee).next().map_or(2, |(e, _, _)| e.currency.minor_digits());
     check_decision(decision, ledger, digits)?;
     let unvested: Decimal = candidates.iter().map(|(_, u)| u.amount).sum();
     if decision.amount > unvested {
