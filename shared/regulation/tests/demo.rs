@@ -58,3 +58,22 @@ fn a_flagged_advisers_statement_shows_conduct_deferral_and_clawback() {
 fn vested(statement: &plumbline_regulation::RegulatedStatement) -> Decimal {
     statement.lines.iter().filter(|l| l.kind == LineKind::Vesting).map(|l| l.amount).sum()
 }
+
+#[test]
+fn re_running_a_stored_statement_changes_nothing() {
+    let (firm, _) = generate(&DemoOptions::default());
+    let demo = regulation(&firm).expect("the demo's statements compute").expect("the demo plants a clawback");
+    let (payee, period) = (demo.clawback.decision.payee.as_str(), &demo.clawback.period);
+    let first = regulated_statement(
+        &demo.plan,
+        &regulated_inputs(&firm, &demo.plan, payee, period, demo.clawback.ledger.clone()),
+        period,
+    )
+    .expect("statement");
+    // The entries are stored; the statement is run again for the same closed period.
+    let mut stored = demo.clawback.ledger.clone();
+    stored.extend(first.new_entries.iter().cloned());
+    let again = regulated_statement(&demo.plan, &regulated_inputs(&firm, &demo.plan, payee, period, stored), period)
+        .expect("statement");
+    assert_eq!(again, first);
+}
