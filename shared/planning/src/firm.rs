@@ -10,8 +10,9 @@ use crate::quota::{Method, QuotaRequest, Simulation};
 use crate::territory::TerritoryRequest;
 use chrono::{Datelike, Months, NaiveDate};
 use plumbline_engine::TxnKind;
-use plumbline_firm::{Client, Division, Firm, Person, Role};
+use plumbline_firm::{Client, Division, Firm, Person, Role, Stage};
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -114,10 +115,42 @@ fn division_of(firm: &Firm, scope: &Scope) -> Option<Division> {
     }
 }
 
+/// Fewest closed deals before a seller's own win rate is trusted over their stated probabilities.
+const MIN_CLOSED_FOR_CALIBRATION: usize = 5;
+
+/// Per seller, how far to scale stated probabilities: their win rate over deals closed in the
+/// 24 months of history, over the mean probability they state on their open deals. Sellers who
+/// state 70% and win 20% have their pipeline counted at about 20%.
+fn calibration<'a>(firm: &'a Firm, ids: &BTreeSet<&str>, history_end: NaiveDate) -> BTreeMap<&'a str, Decimal> {
+    let from = history_end - Months::new(24);
+    let mut closed: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut stated: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+    for o in firm.opportunities.iter().filter(|o| ids.contains(o.owner_id.as_str())) {
+        if o.stage.is_open() {
+            let entry = stated.entry(o.owner_id.as_str()).or_default();
+            *entry = (entry.0 + u32::from(o.probability), entry.1 + 1);
+        } else if o.close_date >= from && o.close_date < history_end {
+            let entry = closed.entry(o.owner_id.as_str()).or_default();
+            *entry = (entry.0 + usize::from(o.stage == Stage::ClosedWon), entry.1 + 1);
+        }
+    }
+    closed
+        .into_iter()
+        .filter(|(_, (_, n))| *n >= MIN_CLOSED_FOR_CALIBRATION)
+        .filter_map(|(id, (won, n))| {
+            let (sum, count) = stated.get(id).copied().filter(|(sum, _)| *sum > 0)?;
+            let win_rate = Decimal::from(won as u64) / Decimal::from(n as u64);
+            let mean_stated = Decimal::from(sum) / Decimal::from(count) / Decimal::ONE_HUNDRED;
+            Some((id, (win_rate / mean_stated).round_dp(6)))
+        })
+        .collect()
+}
+
 /// The quota request for a scope's next plan year: target equal to last year's quotas (set
 /// `target` to the growth you want), the default blend, ramp and simulation.
 ///
-/// The open pipeline is valued in the quota measure: asset-servicing deals count their amount
+/// Stated probabilities are calibrated by each seller's record (see [`calibration`]). The open
+/// pipeline is valued in the quota measure: asset-servicing deals count their amount
 /// when they close inside the plan year; wealth deals are new assets, counted as the fee revenue
 /// they earn for the rest of the plan year at the scope's fee rate (last year's fee revenue over
 /// the latest month-end AUM of the same clients).
@@ -154,6 +187,7 @@ pub fn quota_request(firm: &Firm, scope: &Scope) -> QuotaRequest {
     let aum: Decimal = latest_aum.values().map(|(_, a)| *a).sum();
     let fee_rate = if aum.is_zero() { Decimal::ZERO } else { last_year_fees / aum };
     let wealth = division_of(firm, scope) == Some(Division::Wealth);
+    let calibration = calibration(firm, &ids, history_end);
     let pipeline = firm
         .opportunities
         .iter()
@@ -173,7 +207,13 @@ pub fn quota_request(firm: &Firm, scope: &Scope) -> QuotaRequest {
                 id: o.id.clone(),
                 person_id: o.owner_id.clone(),
                 value: value.round_dp(2),
-                probability: o.probability,
+                probability: calibration.get(o.owner_id.as_str()).map_or(o.probability, |c| {
+                    (Decimal::from(o.probability) * c)
+                        .round()
+                        .clamp(Decimal::ZERO, Decimal::ONE_HUNDRED)
+                        .to_u8()
+                        .unwrap_or(0)
+                }),
             })
         })
         .collect();

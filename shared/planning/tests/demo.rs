@@ -84,3 +84,27 @@ fn balancer_evens_out_potential_moving_at_most_a_tenth_of_accounts() {
     assert_eq!(proposal.moves.len(), s.moved);
     assert!(proposal.moves.iter().all(|m| m.reason.contains(" moves from ")));
 }
+
+#[test]
+fn over_optimistic_reps_have_their_pipeline_discounted() {
+    let (firm, planted) = plumbline_demo::generate(&plumbline_demo::DemoOptions::default());
+    assert!(!planted.over_optimistic_reps.is_empty());
+    let mut checked = 0;
+    for division in [Division::Wealth, Division::AssetServicing] {
+        let req = quota_request(&firm, &Scope::Division(division));
+        for rep in &planted.over_optimistic_reps {
+            let deals: Vec<_> = req.pipeline.iter().filter(|d| &d.person_id == rep).collect();
+            if deals.is_empty() {
+                continue;
+            }
+            let stated: u32 = deals
+                .iter()
+                .map(|d| u32::from(firm.opportunities.iter().find(|o| o.id == d.id).unwrap().probability))
+                .sum();
+            let calibrated: u32 = deals.iter().map(|d| u32::from(d.probability)).sum();
+            assert!(calibrated * 10 < stated * 7, "{rep}: calibrated {calibrated} vs stated {stated}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+}
