@@ -10,7 +10,7 @@ use plumbline_regulation::deferral::{DeferralBand, DeferralSchedule, Vesting};
 use plumbline_regulation::document::ClawbackRule;
 use plumbline_regulation::ledger::{
     Decision, Entry, LedgerEntry, LedgerError, apply_clawback, apply_malus, award_entry, paid_items, unvested,
-    window_start,
+    unvested_by_payee, window_start,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -130,6 +130,8 @@ proptest! {
                 ledger.extend(entries);
                 let after: Decimal = unvested(&ledger, "R1", on).iter().filter(|u| scope(&u.award_id)).map(|u| u.amount).sum();
                 prop_assert_eq!(after, before - taken);
+                let all: Decimal = unvested(&ledger, "R1", on).iter().map(|u| u.amount).sum();
+                prop_assert_eq!(unvested_by_payee(&ledger, on).get("R1").copied(), Some(all));
                 // No tranche is cut below zero.
                 let mut cut: BTreeMap<(String, NaiveDate), Decimal> = BTreeMap::new();
                 for e in &ledger {
