@@ -1,14 +1,13 @@
 //! The IO half: read the firm's reference data, validate the whole file, then commit it in
 //! audited transactions of at most 100 writes, ending with the batch record.
 
-use crate::plan::{self, Counts};
-use crate::problem::{ImportRejected, ProblemCode, Problems};
-use crate::{FirmIndex, ImportKind, Mapping, Progress, Skipped, Step, content_hash, parse};
+use crate::plan;
+use crate::problem::{ProblemCode, Problems};
+use crate::{Actor, FirmIndex, ImportKind, ImportRejected, ImportReport, Mapping, Progress, Step, content_hash, parse};
 use chrono::{DateTime, SecondsFormat, Utc};
-use plumbline_firm::{Client, FirmSettings, Opportunity, Person, Role, Team};
+use plumbline_firm::{Client, FirmSettings, Opportunity, Person, Team};
 use plumbline_store::audit::{AuditEntry, append_with, hash_json};
 use plumbline_store::{Condition, Item, MAX_TRANSACTION_WRITES, Store, StoreError, Write, keys, query_all};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Partition of the batch records: one item per applied batch, sorted by kind then hash.
@@ -23,15 +22,6 @@ pub fn batch_key(kind: ImportKind, content_hash: &str) -> String {
 /// and the last one the batch record too.
 const WRITES_PER_TRANSACTION: usize = MAX_TRANSACTION_WRITES - 3;
 
-/// Who is importing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Actor {
-    /// A person id, or a system name such as `cli`.
-    pub id: String,
-    /// The role they act in.
-    pub role: Role,
-}
-
 /// One file to import.
 #[derive(Debug, Clone, Copy)]
 pub struct ImportRequest<'a> {
@@ -45,39 +35,6 @@ pub struct ImportRequest<'a> {
     pub mapping: Option<&'a Mapping>,
     /// Now: stamps the audit records and dates opportunity changes the file does not date.
     pub at: DateTime<Utc>,
-}
-
-/// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportReport {
-    /// What the file held.
-    pub kind: ImportKind,
-    /// The file name.
-    pub file: String,
-    /// The batch's identity (SHA-256 of kind, content and mapping).
-    pub content_hash: String,
-    /// Who imported it.
-    pub actor: Actor,
-    /// When it was applied.
-    pub at: String,
-    /// Rows (or calendar events) read.
-    pub rows: usize,
-    /// Valid records in the file.
-    pub records: usize,
-    /// Created, updated, unchanged and history counts.
-    pub counts: Counts,
-    /// Rows left out on purpose, by reason.
-    pub skipped: Vec<Skipped>,
-    /// Optional fields whose column was absent, so every row took the default.
-    pub defaulted: Vec<String>,
-    /// Writes committed (records, history and the batch record; audit records not counted).
-    pub writes: usize,
-    /// Transactions committed, each with its own audit record.
-    pub transactions: usize,
-    /// Sequence numbers of the audit records written, first and last.
-    pub audit_seqs: (u64, u64),
-    /// True when this exact batch had been applied before, so nothing was written now.
-    pub already_imported: bool,
 }
 
 fn store_error(e: StoreError) -> ImportRejected {

@@ -334,7 +334,7 @@ pub(crate) fn activities(
             out.push((e.line, Activity { id, date, person_id, client_id, opportunity_id: opportunity, kind }));
         }
     }
-    skipped.extend(skips.into_iter().map(|(reason, rows)| Skipped::new(reason, rows)));
+    skipped.extend(skips.into_iter().map(|(reason, rows)| crate::skipped(reason, rows)));
     (Records::Activities(out), total)
 }
 

@@ -120,7 +120,7 @@ fn each_row<T>(
             None => {}
         }
     }
-    skipped.extend(skips.into_iter().map(|(field, rows)| Skipped::new(field, rows)));
+    skipped.extend(skips.into_iter().map(|(field, rows)| crate::skipped(field, rows)));
     out
 }
 

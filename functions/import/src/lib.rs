@@ -17,104 +17,31 @@ mod values;
 
 mod apply;
 
-pub use apply::{Actor, IMPORTS, ImportReport, ImportRequest, batch_key, load_index, run};
+pub use apply::{IMPORTS, ImportRequest, batch_key, load_index, run};
 pub use index::FirmIndex;
 pub use mapping::{FieldSpec, IfBlank, Mapping, Unmapped};
-pub use problem::{ImportRejected, Problem, ProblemCode};
+pub use plumbline_firm::imports::{
+    Actor, Counts, ImportKind, ImportRejected, ImportReport, Problem, ProblemCode, Skipped, Step,
+};
 pub use table::FieldDef;
 
 use chrono::NaiveDate;
 use plumbline_engine::Transaction;
-use plumbline_firm::{Activity, AumSnapshot, ComplianceEvent, Flow, Opportunity, Person, Role};
+use plumbline_firm::{Activity, AumSnapshot, ComplianceEvent, Flow, Opportunity, Person};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::fmt;
-use std::str::FromStr;
 
-/// What a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportKind {
-    /// CRM opportunities (our columns, a Salesforce Opportunity export, or any CSV via a mapping).
-    Opportunities,
-    /// The HR roster and its reporting hierarchy.
-    People,
-    /// Finance transactions that earn credit.
-    Transactions,
-    /// Month-end AUM positions per client.
-    Aum,
-    /// Client deposits and withdrawals.
-    Flows,
-    /// Conduct and compliance events.
-    Compliance,
-    /// A CRM activity export (CSV).
-    Activities,
-    /// Calendar events (iCalendar `.ics`) as activities.
-    Calendar,
-}
-
-impl ImportKind {
-    /// Every kind, in documentation order.
-    pub const ALL: [ImportKind; 8] = [
-        ImportKind::Opportunities,
-        ImportKind::People,
-        ImportKind::Transactions,
-        ImportKind::Aum,
-        ImportKind::Flows,
-        ImportKind::Compliance,
-        ImportKind::Activities,
-        ImportKind::Calendar,
-    ];
-
-    /// The kind's name in URLs, the CLI and mapping files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImportKind::Opportunities => "opportunities",
-            ImportKind::People => "people",
-            ImportKind::Transactions => "transactions",
-            ImportKind::Aum => "aum",
-            ImportKind::Flows => "flows",
-            ImportKind::Compliance => "compliance",
-            ImportKind::Activities => "activities",
-            ImportKind::Calendar => "calendar",
-        }
-    }
-
-    /// Our fields for this kind (CSV kinds; the calendar has none).
-    pub fn fields(self) -> &'static [FieldDef] {
-        match self {
-            ImportKind::Opportunities => kinds::OPPORTUNITY,
-            ImportKind::People => kinds::PERSON,
-            ImportKind::Transactions => kinds::TRANSACTION,
-            ImportKind::Aum => kinds::AUM,
-            ImportKind::Flows => kinds::FLOW,
-            ImportKind::Compliance => kinds::COMPLIANCE,
-            ImportKind::Activities => kinds::ACTIVITY,
-            ImportKind::Calendar => &[],
-        }
-    }
-
-    /// Whether a person in this role may import this kind: admins import everything;
-    /// compliance officers may also import compliance events.
-    pub fn allows(self, role: Role) -> bool {
-        role == Role::Admin || (self == ImportKind::Compliance && role == Role::Compliance)
-    }
-}
-
-impl fmt::Display for ImportKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ImportKind {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ImportKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
-            let names: Vec<&str> = ImportKind::ALL.iter().map(|k| k.as_str()).collect();
-            format!("unknown import kind {s:?}; expected one of {}", names.join(", "))
-        })
+/// Our fields for a kind of import (CSV kinds; the calendar has none).
+pub fn fields(kind: ImportKind) -> &'static [FieldDef] {
+    match kind {
+        ImportKind::Opportunities => kinds::OPPORTUNITY,
+        ImportKind::People => kinds::PERSON,
+        ImportKind::Transactions => kinds::TRANSACTION,
+        ImportKind::Aum => kinds::AUM,
+        ImportKind::Flows => kinds::FLOW,
+        ImportKind::Compliance => kinds::COMPLIANCE,
+        ImportKind::Activities => kinds::ACTIVITY,
+        ImportKind::Calendar => &[],
     }
 }
 
@@ -166,21 +93,9 @@ impl Records {
     }
 }
 
-/// Rows left out on purpose (the mapping skips blanks, internal meetings, cancelled events).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Skipped {
-    /// Why: the blank field, or the calendar reason.
-    pub reason: String,
-    /// How many rows.
-    pub count: usize,
-    /// The first few of them (line numbers).
-    pub first_rows: Vec<u64>,
-}
-
-impl Skipped {
-    fn new(reason: &str, rows: Vec<u64>) -> Skipped {
-        Skipped { reason: reason.to_string(), count: rows.len(), first_rows: rows.into_iter().take(10).collect() }
-    }
+/// Counts rows skipped for one reason, keeping the first ten line numbers.
+fn skipped(reason: &str, rows: Vec<u64>) -> Skipped {
+    Skipped { reason: reason.to_string(), count: rows.len(), first_rows: rows.into_iter().take(10).collect() }
 }
 
 /// A validated file: everything [`plan::plan`] needs.
@@ -252,7 +167,7 @@ pub fn parse(
             }
             None => Mapping::identity(kind),
         };
-        let Some(t) = table::Table::read(bytes, kind.fields(), &chosen, &mut problems) else {
+        let Some(t) = table::Table::read(bytes, fields(kind), &chosen, &mut problems) else {
             return problems.into_result(empty(kind, file));
         };
         let read = match kind {
@@ -295,30 +210,6 @@ fn empty(kind: ImportKind, file: &str) -> Batch {
 fn looks_like_salesforce(bytes: &[u8]) -> bool {
     let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
     String::from_utf8_lossy(first).split(',').any(|h| h.trim().trim_matches('"') == "StageName")
-}
-
-/// Where an import has got to, for progress bars and polling.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "step", rename_all = "snake_case")]
-pub enum Step {
-    /// Reading the firm's reference data from the store.
-    Loading,
-    /// The file is parsed and validated.
-    Validated {
-        /// Rows or events read.
-        rows: usize,
-        /// Valid records.
-        records: usize,
-    },
-    /// Writes committed so far, of the total the batch needs.
-    Applying {
-        /// Committed.
-        written: usize,
-        /// Needed.
-        total: usize,
-    },
-    /// Finished.
-    Done,
 }
 
 /// Receives progress; the CLI prints it, the API can keep the latest for polling.

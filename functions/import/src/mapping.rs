@@ -99,7 +99,7 @@ impl Mapping {
                 return problems.into_result(Mapping::identity(ImportKind::Opportunities));
             }
         };
-        let known = mapping.kind.fields();
+        let known = crate::fields(mapping.kind);
         for (field, spec) in &mapping.fields {
             if !known.iter().any(|f| f.name == field) {
                 let names: Vec<&str> = known.iter().map(|f| f.name).collect();

@@ -7,7 +7,7 @@
 //! Each group holds everything one record needs (its items, the old keys it leaves, its
 //! history) and is always committed inside one transaction.
 
-use crate::{Batch, Records};
+use crate::{Batch, Counts, Records};
 use chrono::NaiveDate;
 use plumbline_engine::Transaction;
 use plumbline_firm::{
@@ -94,19 +94,6 @@ impl Stored for Activity {
     fn keys(&self) -> Vec<(String, String)> {
         vec![(keys::activities(&self.person_id), keys::dated(self.date, &self.id))]
     }
-}
-
-/// How the records compare with what is stored.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Counts {
-    /// New records.
-    pub created: usize,
-    /// Records that differ from what is stored.
-    pub updated: usize,
-    /// Records identical to what is stored (no write).
-    pub unchanged: usize,
-    /// Opportunity history entries appended.
-    pub history: usize,
 }
 
 /// The writes a batch needs, grouped so that each group is committed whole.

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod imports;
 pub mod records;
 pub mod workflow;
 
