@@ -50,3 +50,10 @@ async fn dynamo_large_batch_interrupted_then_completed_by_resending() {
     drop_table(&store).await;
     drop_table(&clean).await;
 }
+
+#[tokio::test]
+async fn dynamo_roster_transactions_and_calendar_apply_by_identity() {
+    let Some(store) = fresh_store("kinds").await else { return };
+    scenarios::other_kinds_apply_and_move_by_identity(&store).await;
+    drop_table(&store).await;
+}

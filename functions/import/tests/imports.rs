@@ -248,6 +248,12 @@ async fn embedded_large_batch_interrupted_then_completed_by_resending() {
 }
 
 #[tokio::test]
+async fn embedded_roster_transactions_and_calendar_apply_by_identity() {
+    let (_dir, store) = embedded();
+    scenarios::other_kinds_apply_and_move_by_identity(&store).await;
+}
+
+#[tokio::test]
 async fn only_admins_and_compliance_officers_may_import() {
     let (_dir, store) = embedded();
     let rep = Actor { id: "P2".into(), role: Role::Rep };

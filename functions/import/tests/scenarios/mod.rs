@@ -174,3 +174,51 @@ pub async fn interrupted_batch_is_completed_by_resending(store: &dyn Store, clea
     let verified = audit::verify(store).await.unwrap();
     assert!(verified.ok && verified.records == 1 + 2 + 4, "{verified:?}");
 }
+
+/// Records every progress step.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<plumbline_import::Step>>);
+
+impl plumbline_import::Progress for Recorder {
+    fn update(&self, step: &plumbline_import::Step) {
+        self.0.lock().unwrap().push(step.clone());
+    }
+}
+
+/// Roster, transactions (one stored copy per payee) and calendar activities, with a
+/// correction that moves a transaction's date: its old copies are deleted, not duplicated.
+pub async fn other_kinds_apply_and_move_by_identity(store: &dyn Store) {
+    use plumbline_import::Step;
+    seed::seed_firm(store, &test_firm(), "2026-11-20T00:00:00Z", "test firm").await.unwrap();
+
+    let recorder = Recorder::default();
+    let bytes = fixture("people.csv");
+    let request =
+        ImportRequest { kind: ImportKind::People, file_name: "people.csv", bytes: &bytes, mapping: None, at: at() };
+    let people = plumbline_import::run(store, &admin(), &request, &recorder).await.expect("roster");
+    // P4 and P5 are new; P2's title and written pay (90000.00) differ from the stored record.
+    assert_eq!((people.counts.created, people.counts.updated, people.counts.unchanged), (2, 1, 0));
+    let steps = recorder.0.lock().unwrap().clone();
+    assert_eq!(
+        steps,
+        [Step::Loading, Step::Validated { rows: 3, records: 3 }, Step::Applying { written: 4, total: 4 }, Step::Done]
+    );
+    assert_eq!(ids(store, keys::PEOPLE).await, ["P1", "P2", "P3", "P4", "P5"]);
+
+    let txns =
+        import(store, ImportKind::Transactions, "transactions.csv", &fixture("transactions.csv")).await.expect("txns");
+    // BK-2 has two payees, so four items for three transactions.
+    assert_eq!((txns.counts.created, txns.writes), (3, 5));
+    assert_eq!(ids(store, &keys::transactions("P3")).await, ["2026-10-31#BK-1", "2026-11-05#BK-2"]);
+    let corrected =
+        String::from_utf8(fixture("transactions.csv")).unwrap().replace("BK-2,2026-11-05", "BK-2,2026-11-06");
+    let fix = import(store, ImportKind::Transactions, "transactions-fix.csv", corrected.as_bytes()).await.expect("fix");
+    assert_eq!((fix.counts.updated, fix.counts.unchanged, fix.writes), (1, 2, 5)); // 2 deletes, 2 puts, batch record
+    assert_eq!(ids(store, &keys::transactions("P2")).await, ["2026-11-06#BK-2", "2026-11-30#FR-1"]);
+    assert_eq!(ids(store, &keys::transactions("P3")).await, ["2026-10-31#BK-1", "2026-11-06#BK-2"]);
+
+    let cal = import(store, ImportKind::Calendar, "week.ics", &fixture("calendar.ics")).await.expect("calendar");
+    assert_eq!((cal.rows, cal.records, cal.counts.created), (4, 2, 2));
+    assert_eq!(ids(store, &keys::activities("P2")).await, ["2026-11-03#evt-1@firm.example"]);
+    assert!(audit::verify(store).await.unwrap().ok);
+}
