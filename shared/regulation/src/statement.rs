@@ -100,6 +100,8 @@ pub struct RegulatedStatement {
     pub unvested: Vec<Unvested>,
     /// Their total.
     pub unvested_total: Decimal,
+    /// The statement in one sentence: variable pay, deferred, vested, recovered, paid.
+    pub summary: String,
 }
 
 /// One period's variable pay: the engine statement, conduct and chargeback lines.
@@ -259,6 +261,7 @@ pub fn regulated_statement(
     ledger_after.extend(new_entries.iter().filter(|e| !inputs.ledger.iter().any(|s| s.id == e.id)).cloned());
     let unvested = ledger::unvested(&ledger_after, &payee, period.end);
     let unvested_total = unvested.iter().map(|u| u.amount).sum();
+    let summary = summary(&lines, variable_pay, deferred, paid_now, unvested_total, currency);
     Ok(RegulatedStatement {
         payee,
         role: doc.regulation.role.name.clone(),
@@ -272,7 +275,43 @@ pub fn regulated_statement(
         new_entries,
         unvested,
         unvested_total,
+        summary,
     })
+}
+
+/// The statement in one sentence, e.g. `Variable pay £300.00; £150.00 deferred; £400.00 vested;
+/// £250.00 clawed back; paid now £300.00. Unvested deferred pay: £650.00.`
+fn summary(
+    lines: &[RegulatedLine],
+    variable_pay: Decimal,
+    deferred: Decimal,
+    paid_now: Decimal,
+    unvested_total: Decimal,
+    currency: &Currency,
+) -> String {
+    let total = |kind| lines.iter().filter(|l| l.kind == kind).map(|l| l.amount).sum::<Decimal>();
+    let mut text = format!("Variable pay {}", money(variable_pay, currency));
+    let (conduct, chargebacks) = (-total(LineKind::Conduct), -total(LineKind::Chargeback));
+    let after: Vec<String> = [(conduct, "conduct reductions"), (chargebacks, "chargebacks")]
+        .iter()
+        .filter(|(amount, _)| !amount.is_zero())
+        .map(|(amount, what)| format!("{} of {what}", money(*amount, currency)))
+        .collect();
+    if !after.is_empty() {
+        text.push_str(&format!(" after {}", after.join(" and ")));
+    }
+    for (amount, what) in
+        [(deferred, "deferred"), (total(LineKind::Vesting), "vested"), (-total(LineKind::Clawback), "clawed back")]
+    {
+        if !amount.is_zero() {
+            text.push_str(&format!("; {} {what}", money(amount, currency)));
+        }
+    }
+    text.push_str(&format!("; paid now {}.", money(paid_now, currency)));
+    if !unvested_total.is_zero() {
+        text.push_str(&format!(" Unvested deferred pay: {}.", money(unvested_total, currency)));
+    }
+    text
 }
 
 /// Vesting, malus and clawback lines from the ledger for the period.

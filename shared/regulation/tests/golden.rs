@@ -86,6 +86,8 @@ struct ExpectedStatement {
     award_tranches: Option<Vec<Tranche>>,
     #[serde(default)]
     unvested_total: Option<Decimal>,
+    #[serde(default)]
+    summary: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -172,6 +174,9 @@ fn run_statement(
             _ => None,
         });
         check(diffs, "award tranches", show_tranches(&tranches), show_tranches(&award.unwrap_or_default()));
+    }
+    if let Some(summary) = want.summary {
+        check(diffs, "summary", summary, got.summary.clone());
     }
     if let Some(total) = want.unvested_total {
         check(diffs, "unvested_total", dec(total), dec(got.unvested_total));
