@@ -108,7 +108,7 @@ fn ProposalCard(proposal: Proposal, decide: Option<(String, Callback<()>)>) -> i
                     <h3 id=heading>{change_summary(&proposal.change)}</h3>
                     <p class="rule">"Proposed by " {proposal.proposed_by.clone()} " · " {proposal.reason.clone()}</p>
                 </div>
-                <p class="badge">{status_label(proposal.status)} " · step " {done.min(steps)} " of " {steps}</p>
+                <p class="badge">{status_label(proposal.status)} {(proposal.status == ProposalStatus::Pending).then(|| format!(" · step {} of {steps}", (done + 1).min(steps)))}</p>
             </header>
             {proposal.cost_impact.clone().map(|c| {
                 let currency = Currency::new(&c.currency);

@@ -6,7 +6,7 @@ mod performance;
 mod plans;
 mod signin;
 mod statement;
-mod views;
+pub(crate) mod views;
 mod whatif;
 
 pub use approvals::ApprovalsPage;

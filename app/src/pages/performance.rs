@@ -4,13 +4,14 @@
 
 use crate::api::{self, PayeeData};
 use crate::components::charts::{Bar, BarChart, Gauge, LineChart, Marker, Series, compact, percent_label};
-use crate::components::{Money, Remote};
+use crate::components::{DataTable, Money, Remote};
 use crate::dates::month_abbr;
 use crate::insight::{self, PayeeModel};
 use crate::pages::signin::persona_meta;
 use crate::pages::{PageHead, SignedIn, subject};
 use leptos::prelude::*;
 use plumbline_engine::Currency;
+use plumbline_firm::workflow::Dispute;
 use rust_decimal::Decimal;
 
 /// The performance page.
@@ -84,10 +85,11 @@ fn Performance(data: PayeeData) -> impl IntoView {
         <section class="panel" aria-labelledby="deferred-heading">
             <h2 id="deferred-heading">"Deferred and unvested pay"</h2>
             <p class="empty">
-                "No deferral is recorded against this plan on this server: every amount above is paid in its period. "
-                "Deferral schedules for regulated roles will show here once the API reports them."
+                "Not available yet: the API does not report deferred or unvested amounts (the regulation engine's "
+                "deferral is not wired into statements), so none are shown here."
             </p>
         </section>
+        <Disputes person_id=response.person.person_id.clone()/>
         <section class="panel" aria-labelledby="coaching-heading">
             <h2 id="coaching-heading">"Coaching"</h2>
             <p class="empty">"Coaching nudges are not part of Plumbline yet, so there are none to show."</p>
@@ -186,6 +188,40 @@ fn curve_view(
                 }
                 .into_any(),
             }}
+        </section>
+    }
+}
+
+/// The disputes this person has raised.
+#[component]
+fn Disputes(person_id: String) -> impl IntoView {
+    let session = crate::session::use_session();
+    let token = session.get_untracked().map(|s| s.token).unwrap_or_default();
+    let list = LocalResource::new(move || {
+        let token = token.clone();
+        async move { api::disputes(&token).await }
+    });
+    view! {
+        <section class="panel" aria-labelledby="disputes-heading">
+            <h2 id="disputes-heading">"Disputes raised"</h2>
+            <Remote resource=list loading="Loading disputes…" children={move |items: Vec<Dispute>| {
+                let mine: Vec<Dispute> = items.into_iter().filter(|d| d.person_id == person_id).collect();
+                if mine.is_empty() {
+                    return view! { <p class="empty">"No disputes raised."</p> }.into_any();
+                }
+                view! {
+                    <DataTable caption="Disputes raised" headers=vec!["Period", "Line", "Status", "Comment"]>
+                        {mine.into_iter().map(|d| view! {
+                            <tr>
+                                <td>{d.period}</td>
+                                <td>{d.component_id}</td>
+                                <td>{crate::pages::views::dispute_status(d.status)}</td>
+                                <td>{d.comment}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
+                }.into_any()
+            }}/>
         </section>
     }
 }

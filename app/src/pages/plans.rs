@@ -273,7 +273,7 @@ fn Editor(versions: Vec<Plan>, token: String) -> impl IntoView {
             <button type="button" role="tab" id="tab-json" aria-selected=move || json_view.get().to_string()
                 on:click=move |_| navigate(&format!("/plans/{plan_id_json}?view=json"), Default::default())>"JSON"</button>
         </div>
-        <button type="button" class="button quiet" on:click=discard>"Discard changes"</button>
+        <button type="button" class="button" on:click=discard>"Discard changes"</button>
         </div>
         <div class="editor-grid">
             <section class="panel" role="tabpanel" aria-labelledby=move || if json_view.get() { "tab-json" } else { "tab-form" }>

@@ -13,7 +13,7 @@ use plumbline_engine::Currency;
 use plumbline_firm::Role;
 use plumbline_firm::api::{OrgNode, OrgResponse, PersonView, ResolveRequest};
 use plumbline_firm::audit::AuditRecord;
-use plumbline_firm::records::{ComplianceEvent, ForecastCategory, Opportunity};
+use plumbline_firm::records::{ComplianceEvent, ComplianceKind, ForecastCategory, Opportunity, Severity};
 use plumbline_firm::workflow::{Dispute, DisputeStatus};
 use plumbline_pipeline::{ForecastDeal, ForecastSpec, forecast};
 use rust_decimal::Decimal;
@@ -196,7 +196,7 @@ pub fn DisputesPage() -> impl IntoView {
     }
 }
 
-fn dispute_status(status: DisputeStatus) -> &'static str {
+pub(crate) fn dispute_status(status: DisputeStatus) -> &'static str {
     match status {
         DisputeStatus::Open => "Open",
         DisputeStatus::AdjustmentProposed => "Adjustment proposed",
@@ -483,8 +483,8 @@ fn ConductBrowser(people: Vec<PersonView>, token: String) -> impl IntoView {
                         {events.into_iter().map(|e| view! {
                             <tr>
                                 <td>{e.date.to_string()}</td>
-                                <td>{format!("{:?}", e.kind)}</td>
-                                <td>{format!("{:?}", e.severity)}</td>
+                                <td>{conduct_kind(e.kind)}</td>
+                                <td>{if e.severity == Severity::Major { "Major" } else { "Minor" }}</td>
                                 <td>{e.description}</td>
                             </tr>
                         }).collect_view()}
@@ -492,6 +492,15 @@ fn ConductBrowser(people: Vec<PersonView>, token: String) -> impl IntoView {
                 }.into_any()
             }}/>
         </div>
+    }
+}
+
+fn conduct_kind(kind: ComplianceKind) -> &'static str {
+    match kind {
+        ComplianceKind::ComplaintUpheld => "Complaint upheld",
+        ComplianceKind::FileReviewFailure => "File review failure",
+        ComplianceKind::MisSelling => "Mis-selling",
+        ComplianceKind::OverdueTraining => "Overdue training",
     }
 }
 

@@ -1,0 +1,27 @@
+import { test, expect } from '@playwright/test';
+import { persona, signIn } from './session';
+
+// Leadership lands on the forecast: a P10/P50/P90 range over the open pipeline from the
+// pipeline engine's Monte Carlo (run in the browser), drawn as a fan chart, with where the
+// downside is concentrated.
+test('leadership sees the forecast range as a fan chart with the downside by account', async ({ page, request }, testInfo) => {
+  const leader = await persona(request, (p) => p.role === 'leadership');
+  await signIn(page, leader);
+  await expect(page).toHaveURL(/\/forecast$/);
+  const range = page.getByTestId('forecast-range');
+  await expect(range).toBeVisible({ timeout: 30_000 });
+  const [p10, p50, p90] = await Promise.all(
+    ['data-p10', 'data-p50', 'data-p90'].map(async (a) => BigInt((await range.getAttribute(a))!)),
+  );
+  expect(p10).toBeLessThanOrEqual(p50);
+  expect(p50).toBeLessThanOrEqual(p90);
+  expect(p90).toBeGreaterThan(p10);
+  await expect(page.getByRole('img', { name: /P10 to P90 range/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: /downside/ }).getByRole('row')).not.toHaveCount(1);
+  await page.screenshot({ path: testInfo.outputPath('leadership-forecast.png'), fullPage: true });
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: testInfo.outputPath('leadership-forecast-390.png'), fullPage: true });
+});
