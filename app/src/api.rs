@@ -9,8 +9,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use plumbline_engine::calc::Assignment;
 use plumbline_engine::{PayeeInputs, Plan, Transaction};
 use plumbline_firm::api::{
-    ApiError, DecisionRequest, DevTokenRequest, OrgResponse, Page, PersonView, Persona, PlanSummary, ProposalRequest,
-    ResolveRequest, StatementResponse, TokenResponse, TransactionView,
+    ApiError, DecisionRequest, DevTokenRequest, DisputeRequest, OrgResponse, Page, PersonView, Persona, PlanSummary,
+    ProposalRequest, ResolveRequest, StatementResponse, TokenResponse, TransactionView,
 };
 use plumbline_firm::audit::{AuditRecord, Verification};
 use plumbline_firm::records::{ComplianceEvent, Opportunity, PlanAssignment, Quota, Team};
@@ -197,6 +197,11 @@ pub async fn decide(token: &str, proposal_id: &str, request: &DecisionRequest) -
 /// Disputes the caller may see.
 pub async fn disputes(token: &str) -> Result<Vec<Dispute>, Error> {
     all_pages(token, "/disputes", &[]).await
+}
+
+/// Disputes a line of the caller's own statement.
+pub async fn raise_dispute(token: &str, request: &DisputeRequest) -> Result<Dispute, Error> {
+    post(token, "/disputes", request).await
 }
 
 /// Resolves a dispute.

@@ -13,7 +13,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use plumbline_engine::format::percent;
 use plumbline_engine::statement::{FigureUnit, LineKind};
 use plumbline_engine::{Currency, Period, Statement, StatementLine};
-use plumbline_firm::api::{ApiError, StatementResponse};
+use plumbline_firm::api::{ApiError, DisputeRequest, StatementResponse};
 use rust_decimal::Decimal;
 
 /// `1–30 Nov 2026`.
@@ -155,6 +155,8 @@ fn PlaceholderHead(name: String) -> impl IntoView {
 
 #[component]
 fn StatementBody(response: StatementResponse, pending: ReadSignal<bool>) -> impl IntoView {
+    let own = use_session().get_untracked().is_some_and(|s| s.persona.person_id == response.person.person_id);
+    let period_label = response.statement.period.label.clone();
     let StatementResponse { person, as_of, statement, .. } = response;
     let currency = statement.currency.clone();
     let choices = period_choices(&statement, as_of);
@@ -243,7 +245,12 @@ fn StatementBody(response: StatementResponse, pending: ReadSignal<bool>) -> impl
             statement
                 .lines
                 .into_iter()
-                .map(|line| view! { <LineCard line=line currency=currency.clone()/> })
+                .map(|line| {
+                    // Only the payee questions their own component lines.
+                    let dispute = (own && line.kind == LineKind::Component)
+                        .then(|| (period_label.clone(), line.component_id.clone()));
+                    view! { <LineCard line=line currency=currency.clone() dispute=dispute/> }
+                })
                 .collect_view()
                 .into_any()
         }}
@@ -286,7 +293,12 @@ fn PeriodPicker(current: Period, choices: Vec<Period>, pending: ReadSignal<bool>
 
 /// One statement line: amount, rule, explanation, attainment and its source credits.
 #[component]
-fn LineCard(line: StatementLine, currency: Currency) -> impl IntoView {
+fn LineCard(
+    line: StatementLine,
+    currency: Currency,
+    /// The period and component to dispute, when the reader may dispute this line.
+    dispute: Option<(String, String)>,
+) -> impl IntoView {
     let StatementLine {
         kind,
         component_id,
@@ -499,6 +511,7 @@ fn LineCard(line: StatementLine, currency: Currency) -> impl IntoView {
                     .into_any()
                 }}
             </details>
+            {dispute.map(|(period, component)| view! { <DisputeForm period=period component_id=component/> })}
         </article>
     }
 }
@@ -547,5 +560,44 @@ mod tests {
         assert_eq!(labels[0], "2026-12");
         assert_eq!(month_name(d(2026, 11, 5)), "November 2026");
         assert_eq!(date_range(&Period::month_of(d(2026, 2, 5))), "1–28 Feb 2026");
+    }
+}
+
+/// "Question this line": raises a dispute, routed to the payee's manager.
+#[component]
+fn DisputeForm(period: String, component_id: String) -> impl IntoView {
+    let session = use_session();
+    let comment = RwSignal::new(String::new());
+    let field = format!("dispute-{component_id}");
+    let label_for = field.clone();
+    let send = Action::new_local(move |text: &String| {
+        let request =
+            DisputeRequest { period: period.clone(), component_id: component_id.clone(), comment: text.clone() };
+        let token = session.get_untracked().map(|s| s.token).unwrap_or_default();
+        async move { api::raise_dispute(&token, &request).await }
+    });
+    view! {
+        <details class="more">
+            <summary>"Question this line"</summary>
+            {move || match send.value().get() {
+                Some(Ok(d)) => view! {
+                    <p class="notice ok" role="status">"Sent to your manager as dispute " <code>{d.id}</code> "."</p>
+                }.into_any(),
+                other => {
+                    let error = other.and_then(Result::err);
+                    let label_for = label_for.clone();
+                    let field = field.clone();
+                    view! {
+                        <div class="field">
+                            <label for=label_for>"What looks wrong?"</label>
+                            <textarea id=field rows="2" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                        </div>
+                        <button type="button" class="button" disabled=move || send.pending().get() || comment.with(|c| c.trim().is_empty())
+                            on:click=move |_| { send.dispatch(comment.get_untracked()); }>"Send to my manager"</button>
+                        {error.map(|e| view! { <ErrorPanel error=e/> })}
+                    }.into_any()
+                }
+            }}
+        </details>
     }
 }
