@@ -8,7 +8,7 @@
 //! Monte Carlo range of the month's won value against what was won, and against the
 //! seasonal-naive forecast (the same month of the previous quarter).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use plumbline_pipeline::metrics::{CalibrationBucket, auc, brier, calibration, max_calibration_gap};
 use plumbline_pipeline::timing::{add_months, month_start};
 use plumbline_pipeline::{
@@ -85,12 +85,20 @@ pub struct MonthResult {
     pub p50: i64,
     /// 90th percentile.
     pub p90: i64,
+    /// Mean of the trials.
+    pub mean: i64,
     /// Won in the month.
     pub actual: i64,
     /// The same month of the previous quarter.
     pub seasonal_naive: i64,
     /// Whether P10 <= actual <= P90.
     pub in_range: bool,
+    /// Expected won value from business not yet in the pipeline.
+    pub new_business: i64,
+    /// The correction applied to the pipeline's win probabilities.
+    pub conversion_factor: f64,
+    /// The firm-wide shock's log-scale spread.
+    pub shock_sigma: f64,
 }
 
 /// The evaluation's results.
@@ -118,6 +126,8 @@ pub struct EvalReport {
     pub months: Vec<MonthResult>,
     /// Mean absolute percentage error of the P50 forecast.
     pub forecast_mape: f64,
+    /// The same for the mean of the trials.
+    pub forecast_mape_mean: f64,
     /// The same for the seasonal-naive forecast.
     pub seasonal_naive_mape: f64,
     /// Months whose actual fell within P10-P90.
@@ -176,10 +186,8 @@ fn load(dir: &Path) -> Result<Vec<CrmDeal>, EvalError> {
         price.insert(name.replace(' ', ""), money(&products_file, i + 1, "sales_price", &r["sales_price"])?);
     }
     let teams_file = dir.join("sales_teams.csv");
-    let manager: BTreeMap<String, String> = rows(&teams_file)?
-        .into_iter()
-        .map(|r| (r["sales_agent"].clone(), r["manager"].clone()))
-        .collect();
+    let manager: BTreeMap<String, String> =
+        rows(&teams_file)?.into_iter().map(|r| (r["sales_agent"].clone(), r["manager"].clone())).collect();
     let file = dir.join("sales_pipeline.csv");
     let mut out = Vec::new();
     for (i, r) in rows(&file)?.iter().enumerate() {
@@ -314,6 +322,7 @@ pub fn run(opts: &EvalOptions) -> Result<EvalReport, EvalError> {
         calibration_max_gap: max_calibration_gap(&table, 100),
         calibration: table,
         forecast_mape: mape(|m| m.p50),
+        forecast_mape_mean: mape(|m| m.mean),
         seasonal_naive_mape: mape(|m| m.seasonal_naive),
         range_hits: months.iter().filter(|m| m.in_range).count(),
         range_months: months.len(),
@@ -330,20 +339,24 @@ fn month_result(
     trials: usize,
 ) -> MonthResult {
     let (_, probs) = pipeline_expectation(deals, month, data_start);
-    // How the pipeline converted at earlier forecasts for the same month of the quarter:
-    // (won - new business) / pipeline expectation, known by this month's start.
+    // How the pipeline converted at earlier forecasts, (won - new business) / pipeline
+    // expectation, all known by this month's start.
     let mut ratios = Vec::new();
-    let mut past = add_months(month, -3);
+    let mut past = add_months(month, -1);
     while past > data_start {
         let (exp_past, _) = pipeline_expectation(deals, past, data_start);
         let new_past = NewBusiness::learn(deals, past, WINDOW_MONTHS, Some(data_start)).expect(past);
         if let (Some((new_mean, _)), Some(won)) = (new_past, actual.get(&past)) {
             if exp_past > 0.0 {
-                ratios.push(((*won as f64 * 100.0 - new_mean) / exp_past).max(0.05));
+                let same = (month.month0() % 3) == (past.month0() % 3);
+                ratios.push((same, ((*won as f64 * 100.0 - new_mean) / exp_past).max(0.05)));
             }
         }
-        past = add_months(past, -3);
+        past = add_months(past, -1);
     }
+    // The same month of the quarter converts alike; before one has been seen, all months.
+    let same: Vec<f64> = ratios.iter().filter(|r| r.0).map(|r| r.1).collect();
+    let ratios = if same.is_empty() { ratios.iter().map(|r| r.1).collect() } else { same };
     let factor = if ratios.is_empty() { 1.0 } else { ratios.iter().sum::<f64>() / ratios.len() as f64 };
     // The spread of those ratios is the firm-wide shock; a floor keeps one lucky quarter from
     // claiming certainty.
@@ -355,8 +368,12 @@ fn month_result(
         0.15
     }
     .max(0.1);
-    let teams: Vec<String> =
-        probs.iter().map(|(i, _)| deals[*i].team.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let teams: Vec<String> = probs
+        .iter()
+        .map(|(i, _)| deals[*i].team.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let spec = ForecastSpec {
         periods: vec![month.format("%Y-%m").to_string()],
         groups: teams.clone(),
@@ -383,16 +400,20 @@ fn month_result(
     let f = forecast(&spec);
     let range = f.firm[0];
     let actual_won = actual.get(&month).copied().unwrap_or(0);
-    let (p10, p50, p90) = (range.p10 / 100, range.p50 / 100, range.p90 / 100);
+    let (p10, p50, p90, mean) = (range.p10 / 100, range.p50 / 100, range.p90 / 100, range.mean / 100);
     MonthResult {
         month: month.format("%Y-%m").to_string(),
         open_deals: spec.deals.len(),
         p10,
         p50,
         p90,
+        mean,
         actual: actual_won,
         seasonal_naive: actual.get(&add_months(month, -3)).copied().unwrap_or(0),
         in_range: p10 <= actual_won && actual_won <= p90,
+        new_business: spec.run_rates.first().map_or(0, |r| (r.mean_minor / 100.0).round() as i64),
+        conversion_factor: factor,
+        shock_sigma,
     }
 }
 
@@ -420,10 +441,10 @@ pub fn render(r: &EvalReport) -> String {
     }
     s.push_str(&format!("  largest gap (buckets of 100+): {:.1} points\n", r.calibration_max_gap * 100.0));
     s.push_str("Monthly bookings forecast (made at each month's start):\n");
-    s.push_str("  month    open   P10        P50        P90        actual     seasonal-naive  in range\n");
+    s.push_str("  month    open   P10        P50        P90        actual     seasonal-naive  in range  new biz   conversion\n");
     for m in &r.months {
         s.push_str(&format!(
-            "  {}  {:<5}  {:<9}  {:<9}  {:<9}  {:<9}  {:<14}  {}\n",
+            "  {}  {:<5}  {:<9}  {:<9}  {:<9}  {:<9}  {:<14}  {:<8}  {:<8}  x{:.2}\n",
             m.month,
             m.open_deals,
             m.p10,
@@ -431,12 +452,15 @@ pub fn render(r: &EvalReport) -> String {
             m.p90,
             m.actual,
             m.seasonal_naive,
-            if m.in_range { "yes" } else { "no" }
+            if m.in_range { "yes" } else { "no" },
+            m.new_business,
+            m.conversion_factor
         ));
     }
     s.push_str(&format!(
-        "  MAPE {:.1}% (seasonal-naive {:.1}%); P10-P90 held the actual in {} of {} months\n",
+        "  MAPE {:.1}% of P50, {:.1}% of the mean (seasonal-naive {:.1}%); P10-P90 held the actual in {} of {} months\n",
         r.forecast_mape * 100.0,
+        r.forecast_mape_mean * 100.0,
         r.seasonal_naive_mape * 100.0,
         r.range_hits,
         r.range_months

@@ -2,7 +2,7 @@
 //! which period, adds business not yet in the pipeline, and sums per group and period in minor
 //! units. P10/P50/P90 come from the trials.
 //!
-//! One 64-bit draw per deal and trial does both: a deal's per-period win probabilities are laid
+//! One 16-bit draw per deal and trial does both: a deal's per-period win probabilities are laid
 //! end to end on [0, 1), and the period is the segment the draw lands in (past the last: not won
 //! in the horizon). A per-trial "shock" scales every deal's probabilities together (a good or a
 //! bad month for the whole firm), which is what makes the range honest: deals are not independent.
@@ -139,12 +139,15 @@ pub struct Forecast {
 /// How many deals and accounts the downside lists.
 const TOP: usize = 10;
 
-/// Deals laid out for the inner loop: `W` cumulative thresholds per deal (31-bit fixed point).
+/// Deals laid out for the inner loop: `W` cumulative thresholds per deal in 16-bit fixed point
+/// (probabilities to 1/65536, far finer than any estimate of them), padded with `u32::MAX`.
 struct Layout<const W: usize> {
     thresholds: Vec<[u32; W]>,
     slots: Vec<u32>,
     amounts: Vec<i64>,
 }
+
+const ONE: f64 = 65536.0;
 
 fn layout<const W: usize>(spec: &ForecastSpec) -> Layout<W> {
     let p = spec.periods.len();
@@ -154,7 +157,7 @@ fn layout<const W: usize>(spec: &ForecastSpec) -> Layout<W> {
         let mut cum = 0.0;
         for (k, slot) in t.iter_mut().enumerate().take(p) {
             cum += d.period_probs.get(k).copied().unwrap_or(0.0).max(0.0);
-            *slot = (cum.min(1.0) * f64::from(1u32 << 31)).round() as u32;
+            *slot = (cum.min(1.0) * ONE).round() as u32;
         }
         thresholds.push(t);
     }
@@ -175,15 +178,30 @@ fn trials<const W: usize>(spec: &ForecastSpec) -> Vec<i64> {
     let mut shock_rng = Rng::new(spec.seed, 1);
     let mut extra_rng = Rng::new(spec.seed, 2);
     let mut rng = Rng::new(spec.seed, 3);
+    let n = lay.amounts.len();
     for acc in out.chunks_exact_mut(width) {
         // Dividing the draw by m multiplies every win probability by m (capped at 1).
         let m = (spec.shock_sigma * shock_rng.normal() - spec.shock_sigma * spec.shock_sigma / 2.0).exp();
-        let scale = ((1u64 << 32) as f64 / m).min(u64::MAX as f64 / 2.0) as u64;
-        for ((t, slot), amount) in lay.thresholds.iter().zip(&lay.slots).zip(&lay.amounts) {
-            let r = ((rng.next_u64() >> 33) * scale) >> 32;
-            let r = r.min(u64::from(u32::MAX - 1)) as u32;
-            let idx = t.iter().map(|c| usize::from(r >= *c)).sum::<usize>().min(p);
-            acc[*slot as usize + idx] += amount;
+        let scale = (ONE / m).clamp(1.0, ONE * ONE) as u64;
+        let mut place = |r16: u64, i: usize| {
+            // At most 65535 * 2^32 >> 16 < u32::MAX, so padding is never passed.
+            let r = ((r16 * scale) >> 16) as u32;
+            let idx = lay.thresholds[i].iter().map(|c| usize::from(r >= *c)).sum::<usize>();
+            acc[lay.slots[i] as usize + idx] += lay.amounts[i];
+        };
+        // Each 64-bit draw serves four deals, 16 bits each.
+        let mut i = 0;
+        while i + 4 <= n {
+            let x = rng.next_u64();
+            place(x & 0xFFFF, i);
+            place((x >> 16) & 0xFFFF, i + 1);
+            place((x >> 32) & 0xFFFF, i + 2);
+            place(x >> 48, i + 3);
+            i += 4;
+        }
+        let x = rng.next_u64();
+        for (k, j) in (i..n).enumerate() {
+            place((x >> (16 * k)) & 0xFFFF, j);
         }
         for rr in &spec.run_rates {
             acc[rr.group * (p + 1) + rr.period] += lognormal_draw(&mut extra_rng, rr.mean_minor, rr.sd_minor);
