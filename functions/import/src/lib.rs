@@ -11,7 +11,7 @@ pub mod index;
 mod kinds;
 pub mod mapping;
 pub mod plan;
-pub mod problem;
+mod problem;
 mod table;
 mod values;
 

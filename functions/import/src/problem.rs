@@ -1,6 +1,6 @@
-//! What can be wrong with an import, located precisely enough to fix it.
+//! Collecting problems for one file, each located precisely enough to fix it.
 
-pub use plumbline_firm::imports::{ImportRejected, Problem, ProblemCode};
+pub(crate) use plumbline_firm::imports::{ImportRejected, Problem, ProblemCode};
 
 /// Collects problems for one file.
 #[derive(Debug, Clone)]
