@@ -33,14 +33,20 @@ class Run:
         self.answer = None
         self.done = threading.Event()
         self.served = False
+        self.requests = []  # (method, path), for the message when a run fails
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    run = None  # the current Run, set by the main thread before each start
 
     def log_message(self, *args):  # quiet
         pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the measured process was stopped mid-poll
 
     def _reply(self, status, body=b"", headers=None):
         self.send_response(status)
@@ -51,7 +57,8 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
-        run = Handler.run
+        run = self.server.run  # this server's run: a late poll from an earlier process stays there
+        run.requests.append(("GET", self.path))
         if self.path != PREFIX + "/invocation/next":
             return self._reply(404)
         if run.first_next is None:
@@ -72,7 +79,8 @@ class Handler(BaseHTTPRequestHandler):
         })
 
     def do_POST(self):
-        run = Handler.run
+        run = self.server.run  # this server's run: a late poll from an earlier process stays there
+        run.requests.append(("POST", self.path))
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         if self.path.endswith("/response"):
@@ -98,26 +106,29 @@ def main():
     with open(args.event) as f:
         event = json.load(f)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    env = dict(os.environ, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}")
-
     times = []
     for i in range(args.runs):
         run = Run(event)
-        Handler.run = run
+        # A server per run, so a poll from the previous (killed) process cannot take this event.
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.run = run
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        env = dict(os.environ, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}")
         start = time.perf_counter()
         proc = subprocess.Popen(args.bootstrap, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         answered = run.done.wait(30)
         proc.kill()
         _, stderr = proc.communicate()
+        server.shutdown()
+        server.server_close()
         if not answered or run.first_next is None:
-            sys.exit(f"{args.label}: run {i + 1}: no answer within 30 s; stderr:\n{stderr.decode(errors='replace')}")
+            state = "never asked for an event" if run.first_next is None else "took the event but never answered"
+            sys.exit(f"{args.label}: run {i + 1}: {state} within 30 s; requests {run.requests}; "
+                     f"stderr:\n{stderr.decode(errors='replace')}")
         kind, text = run.answer
         if kind != args.answer or args.expect not in text:
             sys.exit(f"{args.label}: run {i + 1}: {kind}: {text[:500]}\nstderr:\n{stderr.decode(errors='replace')[:2000]}")
         times.append((run.first_next - start) * 1000)
-    server.shutdown()
 
     times.sort()
     p90 = times[min(len(times) - 1, int(len(times) * 0.9))]
