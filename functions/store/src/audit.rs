@@ -49,6 +49,10 @@ fn record_hash(r: &AuditRecord) -> String {
 /// Applies `writes` and appends one audit record in the same transaction, retrying when
 /// another writer appended first. Returns the record written.
 pub async fn append_with(store: &dyn Store, writes: Vec<Write>, entry: AuditEntry) -> Result<AuditRecord, StoreError> {
+    let _turn = match store.append_gate() {
+        Some(gate) => Some(gate.lock().await),
+        None => None,
+    };
     loop {
         let head_item = store.get(keys::AUDIT, keys::AUDIT_HEAD).await?;
         let (head, head_version) = match &head_item {

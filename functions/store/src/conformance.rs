@@ -159,3 +159,32 @@ pub async fn concurrent_appends_leave_a_gap_free_chain(store: std::sync::Arc<dyn
     assert!(check.ok, "{check:?}");
     assert_eq!(check.records, count as u64);
 }
+
+/// A store seen without its in-process append gate, as a separate process would see it: its
+/// audited writers race for the chain head and only the version condition keeps them apart.
+pub struct Ungated(pub std::sync::Arc<dyn Store>);
+
+#[async_trait::async_trait]
+impl Store for Ungated {
+    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
+        self.0.get(pk, sk).await
+    }
+
+    async fn query(
+        &self,
+        pk: &str,
+        prefix: &str,
+        limit: usize,
+        after: Option<&str>,
+    ) -> Result<crate::Page, StoreError> {
+        self.0.query(pk, prefix, limit, after).await
+    }
+
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        self.0.transact(writes).await
+    }
+
+    async fn put_many(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        self.0.put_many(items).await
+    }
+}

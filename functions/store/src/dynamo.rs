@@ -51,6 +51,7 @@ pub struct DynamoStore {
     client: aws_sdk_dynamodb::Client,
     table: String,
     backoff: Backoff,
+    gate: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The HTTPS client every client built here uses: hyper 1 and rustls with ring, trusting the
@@ -72,7 +73,7 @@ impl DynamoStore {
     /// [`DynamoStore::local_client`], which disable the SDK's own retries; with another client
     /// the SDK's retries stack under this store's.
     pub fn new(client: Client, table: impl Into<String>) -> DynamoStore {
-        DynamoStore { client, table: table.into(), backoff: Backoff::default() }
+        DynamoStore { client, table: table.into(), backoff: Backoff::default(), gate: Default::default() }
     }
 
     /// Replaces the retry policy (the default is [`Backoff::default`]).
@@ -385,6 +386,10 @@ async fn write_batch(
 
 #[async_trait]
 impl Store for DynamoStore {
+    fn append_gate(&self) -> Option<&tokio::sync::Mutex<()>> {
+        Some(&self.gate)
+    }
+
     async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
         let out = self
             .call("GetItem", || {

@@ -15,6 +15,7 @@ const ITEMS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("items"
 #[derive(Clone)]
 pub struct EmbeddedStore {
     db: Arc<Database>,
+    gate: Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -48,7 +49,7 @@ impl EmbeddedStore {
         let txn = db.begin_write().map_err(backend)?;
         txn.open_table(ITEMS).map_err(backend)?;
         txn.commit().map_err(backend)?;
-        Ok(EmbeddedStore { db: Arc::new(db) })
+        Ok(EmbeddedStore { db: Arc::new(db), gate: Arc::default() })
     }
 
     async fn blocking<T: Send + 'static>(
@@ -62,6 +63,10 @@ impl EmbeddedStore {
 
 #[async_trait]
 impl Store for EmbeddedStore {
+    fn append_gate(&self) -> Option<&tokio::sync::Mutex<()>> {
+        Some(&self.gate)
+    }
+
     async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
         let (pk, sk) = (pk.to_string(), sk.to_string());
         self.blocking(move |db| {

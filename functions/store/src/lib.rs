@@ -163,6 +163,13 @@ pub trait Store: Send + Sync {
     /// Writes many items without conditions, for seeding and staged imports. Not atomic
     /// across the whole batch; callers make the result visible with a later transaction.
     async fn put_many(&self, items: Vec<Item>) -> Result<(), StoreError>;
+
+    /// A lock that queues this process's audited writers, so that many concurrent appends
+    /// take turns instead of racing for the head and retrying. Correctness never depends on
+    /// it: other processes are kept off the chain by the head's version condition.
+    fn append_gate(&self) -> Option<&tokio::sync::Mutex<()>> {
+        None
+    }
 }
 
 /// Reads every item of a partition with the prefix, following pages.

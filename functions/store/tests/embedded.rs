@@ -25,10 +25,17 @@ async fn data_survives_reopening() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_audited_writes_leave_a_gap_free_chain() {
+async fn a_thousand_concurrent_audited_writes_leave_a_gap_free_chain() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(EmbeddedStore::open(&dir.path().join("store.redb")).unwrap());
-    conformance::concurrent_appends_leave_a_gap_free_chain(store, 200).await;
+    conformance::concurrent_appends_leave_a_gap_free_chain(store, 1000).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writers_racing_without_the_gate_are_kept_apart_by_the_head_condition() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(EmbeddedStore::open(&dir.path().join("store.redb")).unwrap());
+    conformance::concurrent_appends_leave_a_gap_free_chain(Arc::new(conformance::Ungated(store)), 200).await;
 }
 
 async fn chain_of_three() -> (tempfile::TempDir, EmbeddedStore, Vec<AuditRecord>) {
@@ -71,4 +78,36 @@ async fn a_deleted_or_reordered_record_is_detected() {
         .await
         .unwrap();
     assert!(!verify(&store).await.unwrap().ok, "deleted");
+}
+
+#[tokio::test]
+async fn a_record_deleted_from_the_middle_is_detected() {
+    let (_dir, store, _) = chain_of_three().await;
+    store
+        .transact(vec![Write::Delete {
+            pk: keys::AUDIT.into(),
+            sk: keys::audit_seq(2),
+            condition: plumbline_store::Condition::None,
+        }])
+        .await
+        .unwrap();
+    let check = verify(&store).await.unwrap();
+    assert_eq!(check.first_broken.unwrap().seq, 2, "record 3 now sits where record 2 should");
+}
+
+#[tokio::test]
+async fn a_rewritten_chain_is_caught_by_the_head() {
+    let (_dir, store, records) = chain_of_three().await;
+    // Dropping the last record and leaving the rest intact still disagrees with the head.
+    store
+        .transact(vec![Write::Delete {
+            pk: keys::AUDIT.into(),
+            sk: keys::audit_seq(3),
+            condition: plumbline_store::Condition::None,
+        }])
+        .await
+        .unwrap();
+    let check = verify(&store).await.unwrap();
+    assert_eq!(check.first_broken.unwrap().seq, 3);
+    assert_eq!(records.len(), 3);
 }

@@ -1,6 +1,6 @@
 //! Sign-in, the caller, people, the org chart and teams.
 
-use super::{Body, Caller, Params, page_size, people, settings, teams, visible};
+use super::{Body, Caller, Params, cursor_in, cursor_out, page_size, people, settings, teams, visible};
 use crate::AppState;
 use crate::authz;
 use crate::error::ApiFailure;
@@ -105,15 +105,16 @@ pub(super) async fn list_people(
         Some(d) => d,
         None => settings(&state).await?.as_of,
     };
+    let cursor = cursor_in(q.cursor.as_deref())?;
     let people = people(&state).await?;
     let mut matching = people
         .iter()
         .filter(|p| p.hire_date <= as_of)
         .filter(|p| q.team.as_ref().is_none_or(|t| p.team_id.as_ref() == Some(t)))
-        .filter(|p| q.cursor.as_ref().is_none_or(|c| &p.id > c))
+        .filter(|p| cursor.as_ref().is_none_or(|c| &p.id > c))
         .filter(|p| authz::may_see_person(&who, p, &people));
     let items: Vec<PersonView> = matching.by_ref().take(limit).map(|p| view(&who, p, &people)).collect();
-    let next = if matching.next().is_some() { items.last().map(|p| p.id.clone()) } else { None };
+    let next = if matching.next().is_some() { items.last().map(|p| cursor_out(&p.id)) } else { None };
     Ok(Json(Page { items, next }))
 }
 

@@ -591,6 +591,24 @@ pub(crate) fn page_size(limit: Option<usize>) -> Result<usize, ApiFailure> {
     }
 }
 
+/// A page cursor: opaque and URL-safe, whatever the sort key holds (`#`, `|`, spaces).
+pub(crate) fn cursor_out(position: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(position)
+}
+
+/// Reads a cursor made by [`cursor_out`].
+pub(crate) fn cursor_in(cursor: Option<&str>) -> Result<Option<String>, ApiFailure> {
+    use base64::Engine as _;
+    let bad = || ApiFailure::bad("cursor", "not a cursor this list returned");
+    cursor
+        .map(|c| {
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).map_err(|_| bad())?;
+            String::from_utf8(bytes).map_err(|_| bad())
+        })
+        .transpose()
+}
+
 /// The person with this id, if the caller may see them by `rule`; otherwise not found.
 pub(crate) fn visible<'a>(
     people: &'a [Person],

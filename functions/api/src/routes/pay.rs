@@ -1,6 +1,6 @@
 //! Statements, transactions and credits, quotas, conduct events and the pipeline.
 
-use super::{Body, Caller, Params, decode_all, page_size, people, settings, teams, visible};
+use super::{Body, Caller, Params, cursor_in, cursor_out, decode_all, page_size, people, settings, teams, visible};
 use crate::AppState;
 use crate::authz;
 use crate::error::ApiFailure;
@@ -86,7 +86,7 @@ pub(super) async fn transactions(
     let assignments: Vec<PlanAssignment> = decode_all(&state, &keys::assignments(&person_id), "").await?;
     let pk = keys::transactions(&person_id);
     let mut found: Vec<(String, Transaction)> = Vec::new();
-    let mut after = q.cursor.clone();
+    let mut after = cursor_in(q.cursor.as_deref())?;
     let mut more = true;
     // Filtering by kind happens on our side, so read pages until this one is full.
     while found.len() <= limit && more {
@@ -100,7 +100,7 @@ pub(super) async fn transactions(
             }
         }
     }
-    let next = (found.len() > limit).then(|| found[limit - 1].0.clone());
+    let next = (found.len() > limit).then(|| cursor_out(&found[limit - 1].0));
     found.truncate(limit);
     let mut plans = BTreeMap::new();
     let mut items = Vec::with_capacity(found.len());
@@ -145,8 +145,7 @@ pub(super) async fn record_conduct(
     if !authz::may_record_conduct(&who) {
         return Err(ApiFailure::forbidden("record conduct events"));
     }
-    let people = people(&state).await?;
-    if !people.iter().any(|p| p.id == request.person_id) {
+    if state.store.get(keys::PEOPLE, &request.person_id).await?.is_none() {
         return Err(ApiFailure::Invalid {
             field: "person_id".into(),
             message: format!("no person {}", request.person_id),
@@ -198,7 +197,8 @@ pub(super) async fn pipeline(
         None => people.iter().filter(|p| authz::may_read_business(&who, p, &people)).collect(),
     };
     // The cursor is `owner|opportunity`: owners in id order, each one's opportunities in id order.
-    let (after_owner, after_opp) = match q.cursor.as_deref().map(|c| c.split_once('|')) {
+    let cursor = cursor_in(q.cursor.as_deref())?;
+    let (after_owner, after_opp) = match cursor.as_deref().map(|c| c.split_once('|')) {
         None => (None, None),
         Some(Some((o, id))) => (Some(o), Some(id)),
         Some(None) => return Err(ApiFailure::bad("cursor", "not a cursor this list returned")),
@@ -218,7 +218,8 @@ pub(super) async fn pipeline(
             break;
         }
     }
-    let next = (items.len() > limit).then(|| format!("{}|{}", items[limit - 1].owner_id, items[limit - 1].id));
+    let next =
+        (items.len() > limit).then(|| cursor_out(&format!("{}|{}", items[limit - 1].owner_id, items[limit - 1].id)));
     items.truncate(limit);
     Ok(Json(Page { items, next }))
 }

@@ -1,7 +1,7 @@
 //! Approvals (proposals through a configurable chain) and disputes of statement lines.
 
 use super::pay::month;
-use super::{Body, Caller, Params, decode_all, page_size, people, settings};
+use super::{Body, Caller, Params, cursor_in, cursor_out, decode_all, page_size, people, settings};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::authz;
@@ -317,16 +317,17 @@ pub(super) async fn list_proposals(
 ) -> Result<Json<Page<Proposal>>, ApiFailure> {
     let limit = page_size(q.limit)?;
     let people = people(&state).await?;
+    let cursor = cursor_in(q.cursor.as_deref())?;
     let all: Vec<Proposal> = decode_all(&state, keys::PROPOSALS, "").await?;
     let mut matching = all.into_iter().filter(|p| {
         let subject = p.change.subject().and_then(|id| people.iter().find(|x| x.id == id));
-        q.cursor.as_ref().is_none_or(|c| &p.id > c)
+        cursor.as_ref().is_none_or(|c| &p.id > c)
             && q.status.is_none_or(|s| s == p.status)
             && (q.waiting_on_me != Some(true) || authz::may_decide(&who, p, subject, &people))
             && readable(&who, p, &people)
     });
     let items: Vec<Proposal> = matching.by_ref().take(limit).collect();
-    let next = matching.next().and(items.last().map(|p| p.id.clone()));
+    let next = matching.next().and(items.last().map(|p| cursor_out(&p.id)));
     Ok(Json(Page { items, next }))
 }
 
@@ -513,14 +514,15 @@ pub(super) async fn list_disputes(
 ) -> Result<Json<Page<Dispute>>, ApiFailure> {
     let limit = page_size(q.limit)?;
     let people = people(&state).await?;
+    let cursor = cursor_in(q.cursor.as_deref())?;
     let all: Vec<Dispute> = decode_all(&state, keys::DISPUTES, "").await?;
     let mut matching = all.into_iter().filter(|d| {
-        q.cursor.as_ref().is_none_or(|c| &d.id > c)
+        cursor.as_ref().is_none_or(|c| &d.id > c)
             && q.status.is_none_or(|s| s == d.status)
             && authz::may_read_dispute(&who, d, &people)
     });
     let items: Vec<Dispute> = matching.by_ref().take(limit).collect();
-    let next = matching.next().and(items.last().map(|d| d.id.clone()));
+    let next = matching.next().and(items.last().map(|d| cursor_out(&d.id)));
     Ok(Json(Page { items, next }))
 }
 
