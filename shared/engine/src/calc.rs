@@ -23,6 +23,7 @@ pub mod eval;
 mod explain;
 
 use crate::credit::{Credit, Crediter, OrgChart, ReportingLine};
+use crate::fx::{Conversion, ConversionMethod, FxError, FxRate, RateTable};
 use crate::plan::{Component, DrawKind, MAX_AMOUNT, PLAN_CAP_ID, Plan, PlanProblem, beyond_max_amount};
 use crate::statement::{Period, Statement};
 use crate::transaction::{Transaction, TxnKind, same_text};
@@ -71,6 +72,32 @@ pub struct PayeeInputs<'a> {
     /// Transactions that may credit the payee, in any order.
     #[serde(default)]
     pub transactions: Cow<'a, [Transaction]>,
+    /// Exchange rates converting transactions in other currencies to the plan's; without
+    /// them such a transaction is an error, never silently mixed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fx: Option<FxInputs>,
+}
+
+/// Rates for converting transactions to the plan's currency, and which rate applies.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FxInputs {
+    /// Quoted rates (a reverse quote is inverted when the pair is missing).
+    pub rates: Vec<FxRate>,
+    /// As of the transaction date (the default) or the average over its month.
+    #[serde(default)]
+    pub method: FxMethod,
+}
+
+/// Which rate converts a transaction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FxMethod {
+    /// The latest rate dated on or before the transaction date.
+    #[default]
+    AsOfTransactionDate,
+    /// The mean of the rates dated in the calendar month of the transaction.
+    MonthlyAverage,
 }
 
 fn no_lines(lines: &[ReportingLine]) -> bool {
@@ -97,6 +124,7 @@ impl<'a> PayeeInputs<'a> {
             draw_balance: self.draw_balance,
             assignments: self.assignments,
             paid_to_date: self.paid_to_date,
+            fx: self.fx,
         }
     }
 }
@@ -225,6 +253,17 @@ pub enum CalcError {
         /// Last day given.
         to: NaiveDate,
     },
+    /// The exchange rates given cannot form a table (e.g. two rates for one pair and day).
+    #[error("exchange rates: {0}")]
+    FxRates(Box<FxError>),
+    /// A transaction in another currency cannot be converted (e.g. no rate for its date).
+    #[error("transaction {txn} cannot be converted to the plan's currency: {source}")]
+    Fx {
+        /// The transaction.
+        txn: String,
+        /// Why (boxed: a conversion error carries its data).
+        source: Box<FxError>,
+    },
     /// The payee's assignments do not touch the plan year.
     #[error("payee {payee} is not assigned to the plan in the plan year starting {year_start}")]
     NotAssigned {
@@ -268,6 +307,8 @@ struct Item<'i> {
     outflow: bool,
     /// The signed amount in units of `10^-fixed_scale` (see [`Run::fixed_scale`]).
     fixed: i128,
+    /// For a converted transaction, its index in [`Converted`].
+    conversion: Option<usize>,
 }
 
 impl Item<'_> {
@@ -307,10 +348,53 @@ struct Run<'p, 'i> {
     /// The scale every item's `fixed` amount is on, when every amount fits in integers; else
     /// measures sum `Decimal`s.
     fixed_scale: Option<u32>,
+    /// Transactions in other currencies, converted to the plan's.
+    converted: &'i Converted,
+}
+
+/// Transactions converted to the plan's currency, each with its conversion.
+#[derive(Debug, Default)]
+struct Converted {
+    txns: Vec<Transaction>,
+    conversions: Vec<Conversion>,
+}
+
+/// Converts every transaction in another currency that the statement could count; a
+/// missing rate is an error naming the transaction. Nothing to do without rates.
+fn convert_foreign(plan: &Plan, inputs: &PayeeInputs, period: &Period) -> Result<Converted, CalcError> {
+    let mut converted = Converted::default();
+    let Some(fx) = &inputs.fx else { return Ok(converted) };
+    let table = RateTable::new(fx.rates.iter().cloned()).map_err(|e| CalcError::FxRates(Box::new(e)))?;
+    let specs = Slots::new(plan).specs;
+    let first = year_start(plan, period.end);
+    for txn in inputs.transactions.iter() {
+        let relevant = txn.date >= first && txn.date <= period.end && txn.known_on() <= period.end;
+        let measured = || {
+            specs.iter().any(|s| s.measure.counts(txn.kind, txn.product.as_deref(), txn.channel.as_deref(), txn.origin))
+        };
+        if txn.currency == plan.currency || !relevant || !measured() {
+            continue;
+        }
+        let method = match fx.method {
+            FxMethod::AsOfTransactionDate => ConversionMethod::AsOfTransactionDate,
+            FxMethod::MonthlyAverage => ConversionMethod::PeriodAverage(Period::month_of(txn.date)),
+        };
+        let conversion = table
+            .convert(txn.amount, &txn.currency, &plan.currency, txn.date, &method, plan.rounding)
+            .map_err(|source| CalcError::Fx { txn: txn.id.clone(), source: Box::new(source) })?;
+        converted.txns.push(Transaction { amount: conversion.amount, currency: plan.currency.clone(), ..txn.clone() });
+        converted.conversions.push(conversion);
+    }
+    Ok(converted)
 }
 
 impl<'p, 'i> Run<'p, 'i> {
-    fn new(plan: &'p Plan, inputs: &'i PayeeInputs<'i>, period: &Period) -> Result<Run<'p, 'i>, CalcError> {
+    fn new(
+        plan: &'p Plan,
+        inputs: &'i PayeeInputs<'i>,
+        converted: &'i Converted,
+        period: &Period,
+    ) -> Result<Run<'p, 'i>, CalcError> {
         let problems = plan.validate();
         if !problems.is_empty() {
             return Err(CalcError::InvalidPlan(problems));
@@ -339,6 +423,7 @@ impl<'p, 'i> Run<'p, 'i> {
             members: Vec::new(),
             per_unit: Vec::new(),
             fixed_scale: None,
+            converted,
         };
         run.credit(period)?;
         Ok(run)
@@ -361,7 +446,9 @@ impl<'p, 'i> Run<'p, 'i> {
         // Each slot's kinds as a bit set: most transactions are ruled out without string compares.
         let kinds: Vec<u8> =
             specs.iter().map(|s| s.measure.kinds.iter().fold(0, |bits, k| bits | kind_bit(*k))).collect();
-        for txn in inputs.transactions.iter() {
+        let converting = inputs.fx.is_some();
+        let given = inputs.transactions.len();
+        for (t, txn) in inputs.transactions.iter().chain(&self.converted.txns).enumerate() {
             if txn.date < self.year_start || txn.date > period.end || txn.known_on() > period.end {
                 continue;
             }
@@ -375,6 +462,10 @@ impl<'p, 'i> Run<'p, 'i> {
                 continue;
             }
             if !same_text(&txn.currency.0, &plan.currency.0) {
+                if converting {
+                    // Credited through its converted copy, later in this loop.
+                    continue;
+                }
                 return Err(CalcError::CurrencyMismatch {
                     txn: txn.id.clone(),
                     found: txn.currency.0.clone(),
@@ -409,7 +500,8 @@ impl<'p, 'i> Run<'p, 'i> {
                 };
                 finer |= amount.scale() > self.digits;
                 let fixed = if outflow { -fixed } else { fixed };
-                self.items.push(Item { txn, role, amount, share, known, date, outflow, fixed });
+                let conversion = t.checked_sub(given);
+                self.items.push(Item { txn, role, amount, share, known, date, outflow, fixed, conversion });
             }
         }
         self.members = members;
@@ -439,6 +531,11 @@ impl<'p, 'i> Run<'p, 'i> {
             }
         }
         self.fixed_scale = Some(scale);
+    }
+
+    /// How item `i`'s transaction was converted to the plan's currency, if it was.
+    fn conversion(&self, i: usize) -> Option<&Conversion> {
+        self.converted.conversions.get(self.items[i].conversion?)
     }
 
     /// Item indices sorted as statements list them: by date, then transaction, role and the
@@ -746,7 +843,8 @@ fn scores(plan: &Plan, inputs: &PayeeInputs) -> Result<ScoreBook, CalcError> {
 /// earnings to the end of the previous period, each line explained; then the plan cap,
 /// adjustments for closed periods, and the draw or guarantee, each as its own line.
 pub fn statement_for_period(plan: &Plan, inputs: &PayeeInputs, period: &Period) -> Result<Statement, CalcError> {
-    let run = Run::new(plan, inputs, period)?;
+    let converted = convert_foreign(plan, inputs, period)?;
+    let run = Run::new(plan, inputs, &converted, period)?;
     let end = Point { cutoff: period.end, known_by: period.end };
     let now = run.evaluate(end);
     let previous_end = period.start.pred_opt().unwrap_or(period.start);

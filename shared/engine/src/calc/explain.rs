@@ -3,6 +3,7 @@
 use super::eval::{CapSource, Check, Detail, Evaluation, Outcome, PlanCapUse};
 use super::{DrawMonth, Item, Run};
 use crate::format::{money, percent};
+use crate::fx::Conversion;
 use crate::money::{Currency, RoundingRule};
 use crate::plan::{Component, DRAW_ID, Draw, DrawKind, Measure, PLAN_CAP_ID, Plan, TierMethod};
 use crate::statement::{Condition, Figure, FigureUnit, LineKind, Period, StatementLine};
@@ -80,6 +81,16 @@ pub(super) fn component_line(
     let mut listed: Vec<usize> = counted.iter().copied().filter(|&i| run.items[i].date >= period.start).collect();
     run.in_order(&mut listed);
     let credits = listed.iter().map(|&i| run.items[i].credit(&run.inputs.payee)).collect();
+    let mut seen = Vec::new();
+    let conversions: Vec<(&str, &Conversion)> = listed
+        .iter()
+        .filter_map(|&i| run.conversion(i).map(|c| (run.items[i].txn.id.as_str(), c)))
+        .filter(|(id, _)| {
+            let first = !seen.contains(id);
+            seen.push(*id);
+            first
+        })
+        .collect();
     let mut line = bare_line(
         LineKind::Component,
         component.id(),
@@ -105,6 +116,11 @@ pub(super) fn component_line(
     line.credits = credits;
     line.ytd_credit_count = counted.len();
     line.explanation = explain_component(run, c, out, &line);
+    for (id, conversion) in conversions {
+        let rate = &conversion.rate;
+        line.figures.push(figure(format!("{id}: rate {}/{}", rate.from, rate.to), rate.rate, FigureUnit::Number));
+        line.explanation.push_str(&format!(" {id} is in {}: {}.", rate.from, conversion.explanation));
+    }
     line
 }
 

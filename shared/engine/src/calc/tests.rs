@@ -210,3 +210,30 @@ fn the_extreme_dates_do_not_panic() {
         let _ = statement_for_period(&plan, &PayeeInputs::new("A", &txns), &Period::month_of(day));
     }
 }
+
+#[test]
+fn currencies_never_mix_silently() {
+    let plan = plan_json(FLAT_FEES, "");
+    let march = month("2026-03");
+    let txns = vec![Transaction { currency: Currency::new("USD"), ..fee("T1", "2026-03-10", dec!(100)) }];
+    // Without rates: refused, naming the transaction.
+    let err = statement_for_period(&plan, &PayeeInputs::new("A", &txns), &march).unwrap_err();
+    assert!(matches!(err, CalcError::CurrencyMismatch { ref txn, .. } if txn == "T1"), "{err}");
+    // With rates that start after the transaction: a missing rate is an error, not a zero.
+    let rate = |date: &str| crate::fx::FxRate {
+        date: date.parse().unwrap(),
+        from: Currency::new("USD"),
+        to: Currency::new("GBP"),
+        rate: dec!(0.8),
+    };
+    let late_rates = FxInputs { rates: vec![rate("2026-03-11")], method: FxMethod::AsOfTransactionDate };
+    let inputs = PayeeInputs { fx: Some(late_rates), ..PayeeInputs::new("A", &txns) };
+    let err = statement_for_period(&plan, &inputs, &march).unwrap_err();
+    assert!(matches!(err, CalcError::Fx { ref txn, .. } if txn == "T1"), "{err}");
+    assert!(err.to_string().contains("no USD/GBP rate (or GBP/USD rate to invert) on or before 2026-03-10"), "{err}");
+    // A transaction no statement line counts needs no rate.
+    let later = vec![Transaction { currency: Currency::new("USD"), ..fee("T2", "2026-04-10", dec!(100)) }];
+    let inputs =
+        PayeeInputs { fx: Some(FxInputs { rates: vec![], ..FxInputs::default() }), ..PayeeInputs::new("A", &later) };
+    assert_eq!(statement_for_period(&plan, &inputs, &march).unwrap().total, Decimal::ZERO);
+}
