@@ -18,6 +18,8 @@ cd "$ROOT"
 CONFIG="$ROOT/infra/samconfig.toml"
 TEMPLATE="$ROOT/infra/template.yaml"
 PYTHON="${PYTHON:-python3}"
+# Inside target/ so the build output stays out of git.
+BUILD_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/sam-build"
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -39,14 +41,14 @@ say "building the app (dist/)"
 bash scripts/build-app.sh
 
 say "building the Lambda functions (arm64, release) with sam build"
-sam build --template-file "$TEMPLATE" --build-dir "$ROOT/.aws-sam/build"
+sam build --template-file "$TEMPLATE" --build-dir "$BUILD_DIR"
 
 say "deploying the stack"
 if [[ $GUIDED -eq 1 ]]; then
-  sam deploy --guided --template-file "$ROOT/.aws-sam/build/template.yaml" --config-file "$CONFIG" \
+  sam deploy --guided --template-file "$BUILD_DIR/template.yaml" --config-file "$CONFIG" \
     --stack-name "${PLUMBLINE_STACK:-plumbline}" --capabilities CAPABILITY_IAM --resolve-s3
 else
-  sam deploy --template-file "$ROOT/.aws-sam/build/template.yaml" --config-file "$CONFIG" --no-fail-on-empty-changeset
+  sam deploy --template-file "$BUILD_DIR/template.yaml" --config-file "$CONFIG" --no-fail-on-empty-changeset
 fi
 
 # The stack and region the saved configuration names.
