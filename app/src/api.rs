@@ -5,7 +5,7 @@
 //! server's own message.
 
 use crate::insight::PayeeModel;
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::Request;
 use plumbline_engine::calc::Assignment;
 use plumbline_engine::{PayeeInputs, Plan, Transaction};
 use plumbline_firm::api::{
@@ -18,6 +18,8 @@ use plumbline_firm::workflow::{Dispute, Proposal};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 
 /// Where the API is mounted, relative to the page's origin.
 const API_BASE: &str = "/api";
@@ -101,16 +103,12 @@ impl std::error::Error for Error {}
 
 /// Everyone one can sign in as (local demo mode).
 pub async fn personas() -> Result<Vec<Persona>, Error> {
-    send(Request::get(&format!("{API_BASE}/auth/personas"))).await
+    get_public("/auth/personas").await
 }
 
 /// Asks the development issuer for a token for `person_id`.
 pub async fn dev_token(person_id: &str) -> Result<TokenResponse, Error> {
-    let body = DevTokenRequest { person_id: person_id.to_owned() };
-    let request =
-        Request::post(&format!("{API_BASE}/auth/dev-token")).json(&body).map_err(|e| Error::Decode(e.to_string()))?;
-    let response = request.send().await.map_err(|e| Error::Network(e.to_string()))?;
-    read(response).await
+    post_public("/auth/dev-token", &DevTokenRequest { person_id: person_id.to_owned() }).await
 }
 
 /// A payee's statement for `period` (`YYYY-MM`), or for the current period when `None`.
@@ -258,54 +256,82 @@ async fn all_pages<T: DeserializeOwned>(
 
 /// `GET /api{path}` with the bearer token and the query pairs that have a value.
 async fn get<T: DeserializeOwned>(token: &str, path: &str, query: &[(&str, Option<&str>)]) -> Result<T, Error> {
-    let query = query.iter().filter_map(|(k, v)| v.map(|v| (*k, v)));
-    let request = Request::get(&format!("{API_BASE}{path}"))
-        .header("Authorization", &format!("Bearer {token}"))
-        .header("Accept", "application/json")
-        .query(query);
-    let response = request.send().await.map_err(|e| Error::Network(e.to_string()))?;
-    read_from(response, &format!("GET /api{path}")).await
+    let query: Vec<(String, String)> =
+        query.iter().filter_map(|(k, v)| v.map(|v| ((*k).to_owned(), v.to_owned()))).collect();
+    decode(&exchange(Method::Get, Some(token), path, query, None).await?)
 }
 
 /// `POST /api{path}` with a JSON body and the bearer token.
 async fn post<B: Serialize, T: DeserializeOwned>(token: &str, path: &str, body: &B) -> Result<T, Error> {
-    let request = Request::post(&format!("{API_BASE}{path}"))
-        .header("Authorization", &format!("Bearer {token}"))
-        .header("Accept", "application/json")
-        .json(body)
-        .map_err(|e| Error::Decode(e.to_string()))?;
-    let response = request.send().await.map_err(|e| Error::Network(e.to_string()))?;
-    read_from(response, &format!("POST /api{path}")).await
+    let body = serde_json::to_string(body).map_err(|e| Error::Decode(e.to_string()))?;
+    decode(&exchange(Method::Post, Some(token), path, Vec::new(), Some(body)).await?)
 }
 
-async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, Error> {
-    let response =
-        request.header("Accept", "application/json").send().await.map_err(|e| Error::Network(e.to_string()))?;
-    read(response).await
+/// Unauthenticated `GET` (sign-in).
+async fn get_public<T: DeserializeOwned>(path: &str) -> Result<T, Error> {
+    decode(&exchange(Method::Get, None, path, Vec::new(), None).await?)
 }
 
-async fn read_from<T: DeserializeOwned>(response: Response, route: &str) -> Result<T, Error> {
-    match read(response).await {
-        // The API's fallback answers unknown routes with exactly this message.
-        Err(Error::Api { status: 404, error }) if error.message == "route not found" => {
-            Err(Error::MissingRoute(route.to_owned()))
+/// Unauthenticated `POST` (sign-in).
+async fn post_public<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, Error> {
+    let body = serde_json::to_string(body).map_err(|e| Error::Decode(e.to_string()))?;
+    decode(&exchange(Method::Post, None, path, Vec::new(), Some(body)).await?)
+}
+
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    serde_json::from_str(text).map_err(|e| Error::Decode(e.to_string()))
+}
+
+#[derive(Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+}
+
+/// Sends one request and returns the body of a 2xx answer, or the error. One boxed,
+/// non-generic future for every call: only decoding is generic, which keeps the WASM small.
+fn exchange(
+    method: Method,
+    token: Option<&str>,
+    path: &str,
+    query: Vec<(String, String)>,
+    body: Option<String>,
+) -> Pin<Box<dyn Future<Output = Result<String, Error>>>> {
+    let url = format!("{API_BASE}{path}");
+    let route = format!("{} /api{path}", if matches!(method, Method::Get) { "GET" } else { "POST" });
+    let auth = token.map(|t| format!("Bearer {t}"));
+    Box::pin(async move {
+        let mut builder = match method {
+            Method::Get => Request::get(&url),
+            Method::Post => Request::post(&url),
         }
-        other => other,
-    }
-}
-
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, Error> {
-    let status = response.status();
-    if response.ok() {
-        return response.json().await.map_err(|e| Error::Decode(e.to_string()));
-    }
-    let text = response.text().await.unwrap_or_default();
-    let error = serde_json::from_str::<ApiError>(&text).unwrap_or_else(|_| ApiError {
-        code: format!("http_{status}"),
-        message: fallback_message(status, &response.status_text()),
-        field: None,
-    });
-    Err(Error::Api { status, error })
+        .header("Accept", "application/json")
+        .query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        if let Some(auth) = &auth {
+            builder = builder.header("Authorization", auth);
+        }
+        let request = match body {
+            Some(body) => builder.header("Content-Type", "application/json").body(body),
+            None => builder.build(),
+        }
+        .map_err(|e| Error::Decode(e.to_string()))?;
+        let response = request.send().await.map_err(|e| Error::Network(e.to_string()))?;
+        let status = response.status();
+        let text = response.text().await.map_err(|e| Error::Network(e.to_string()))?;
+        if response.ok() {
+            return Ok(text);
+        }
+        let error = serde_json::from_str::<ApiError>(&text).unwrap_or_else(|_| ApiError {
+            code: format!("http_{status}"),
+            message: fallback_message(status, &response.status_text()),
+            field: None,
+        });
+        // The API's fallback answers unknown routes with exactly this message.
+        if status == 404 && error.message == "route not found" {
+            return Err(Error::MissingRoute(route));
+        }
+        Err(Error::Api { status, error })
+    })
 }
 
 fn fallback_message(status: u16, status_text: &str) -> String {
