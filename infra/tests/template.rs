@@ -346,3 +346,49 @@ fn a_function_on_another_runtime_is_caught() {
     let broken = mutated(|doc| doc["Globals"]["Function"]["Runtime"] = json!("provided.al2"));
     assert_eq!(plumbline_infra::runtimes(&broken).iter().filter(|f| f.problem.contains("al2023")).count(), 4);
 }
+
+/// The variables each function's code requires (`required("NAME")` in the helpers of
+/// functions/lambda/src/lib.rs that its binary calls) are set by the template, so a renamed
+/// or new variable fails here rather than at the first cold start in AWS.
+#[test]
+fn every_function_gets_the_variables_its_code_requires() {
+    let t = template();
+    let lambda = infra_dir().join("../functions/lambda/src");
+    let lib = std::fs::read_to_string(lambda.join("lib.rs")).expect("functions/lambda/src/lib.rs");
+    // Each `pub async fn helper(` up to the next `fn `, with the variables it requires.
+    let helpers: Vec<(String, Vec<String>)> = lib
+        .split("pub async fn ")
+        .skip(1)
+        .map(|chunk| {
+            let name = chunk.split('(').next().unwrap_or("").to_string();
+            let body = chunk.split("\nfn ").next().unwrap_or(chunk);
+            let vars =
+                body.split("required(\"").skip(1).filter_map(|s| s.split('"').next()).map(str::to_string).collect();
+            (name, vars)
+        })
+        .collect();
+    assert!(helpers.iter().any(|(name, vars)| name == "store_from_env" && vars == &["PLUMBLINE_TABLE"]), "{helpers:?}");
+    for (id, function) in t.functions() {
+        let binary = function.pointer("/Metadata/BuildProperties/Binary").and_then(Value::as_str).unwrap();
+        let source = std::fs::read_to_string(lambda.join("bin").join(format!("{binary}.rs"))).unwrap();
+        let mut set: Vec<String> = Vec::new();
+        for scope in [
+            t.doc.pointer("/Globals/Function/Environment/Variables"),
+            function.pointer("/Properties/Environment/Variables"),
+        ] {
+            if let Some(vars) = scope.and_then(Value::as_object) {
+                set.extend(vars.keys().cloned());
+            }
+        }
+        for (helper, vars) in &helpers {
+            if source.contains(&format!("{helper}(")) {
+                for var in vars {
+                    assert!(
+                        set.contains(var),
+                        "{id} ({binary}) calls {helper}, which requires {var}, not set by the template"
+                    );
+                }
+            }
+        }
+    }
+}
