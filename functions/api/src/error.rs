@@ -53,6 +53,20 @@ pub enum ApiFailure {
         /// What is wrong.
         message: String,
     },
+    /// An import was refused; `details` is the `ImportRejected` with every problem.
+    #[error("{message}")]
+    Rejected {
+        /// HTTP status.
+        status: StatusCode,
+        /// Stable code.
+        code: &'static str,
+        /// Summary.
+        message: String,
+        /// The file at fault.
+        field: Option<String>,
+        /// Everything the caller needs to fix it.
+        details: serde_json::Value,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -68,6 +82,7 @@ impl ApiFailure {
             ApiFailure::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code, None),
             ApiFailure::Conflict { code, .. } => (StatusCode::CONFLICT, code, None),
             ApiFailure::Invalid { field, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some(field.clone())),
+            ApiFailure::Rejected { status, code, field, .. } => (*status, code, field.clone()),
             ApiFailure::Store(StoreError::Retryable(_)) => (StatusCode::SERVICE_UNAVAILABLE, "store_busy", None),
             ApiFailure::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "store_error", None),
         }
@@ -97,6 +112,15 @@ impl IntoResponse for ApiFailure {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        (status, Json(ApiError { code: code.to_string(), message: self.to_string(), field })).into_response()
+        let error = ApiError { code: code.to_string(), message: self.to_string(), field };
+        match self {
+            // The usual error body, plus the structured details.
+            ApiFailure::Rejected { details, .. } => {
+                let mut body = serde_json::to_value(&error).unwrap_or_default();
+                body["details"] = details;
+                (status, Json(body)).into_response()
+            }
+            _ => (status, Json(error)).into_response(),
+        }
     }
 }

@@ -15,6 +15,7 @@ fn origin(name: &str) -> &'static str {
         "Person" | "Team" | "Quota" | "PlanAssignment" | "ComplianceEvent" | "Opportunity" => "plumbline_firm::records",
         "Proposal" | "Dispute" | "ApprovalPolicy" => "plumbline_firm::workflow",
         "AuditRecord" | "Verification" => "plumbline_firm::audit",
+        "ImportReport" => "plumbline_firm::imports (docs/imports.md)",
         "JwkSet" => "RFC 7517 JSON Web Key Set",
         "OpenApi" => "this document",
         _ => "plumbline_firm::api",

@@ -59,6 +59,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /disputes/{dispute_id}/resolve", "ffvnffff"),
     ("GET /audit", "fffffooo"),
     ("GET /audit/verify", "fffffooo"),
+    ("POST /imports/{kind}", "ffffffvf"),
 ];
 
 struct World {
@@ -145,6 +146,7 @@ fn body(route: &str, w: &World, h: &Harness) -> Option<Value> {
         "PUT /approval-policy" => json!({ "chains": [] }),
         "POST /disputes" => json!({ "period": "2026-10", "component_id": "no-such-line", "comment": "wrong" }),
         "POST /disputes/{dispute_id}/resolve" => json!({ "type": "explanation", "text": "" }),
+        "POST /imports/{kind}" => json!({ "file_name": "empty.csv", "content": "" }),
         _ => return None,
     })
 }
@@ -155,7 +157,8 @@ fn uri(path: &str, w: &World) -> String {
         .replace("{plan_id}", "wm-adviser")
         .replace("{version}", "1")
         .replace("{proposal_id}", &w.proposal)
-        .replace("{dispute_id}", &w.dispute);
+        .replace("{dispute_id}", &w.dispute)
+        .replace("{kind}", "opportunities");
     let query = if path == "/pipeline" { format!("?owner={}", w.rep) } else { String::new() };
     format!("/api{path}{query}")
 }

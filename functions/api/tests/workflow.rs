@@ -463,3 +463,42 @@ async fn the_openapi_document_lists_every_route_and_every_documented_path_is_rou
         assert!(!name.contains('<'), "schema names are plain: {name}");
     }
 }
+
+#[tokio::test]
+async fn an_uploaded_file_is_imported_once_and_a_corrupted_one_changes_nothing() {
+    let h = harness().await;
+    let admin = h.token(&h.first(Role::Admin).id).await;
+    let files = plumbline_demo::to_files(h.firm, &plumbline_demo::generate(&plumbline_demo::DemoOptions { seed: 7, as_of: "2026-11-20".parse().unwrap() }).1).unwrap();
+    let csv = String::from_utf8(files.iter().find(|(n, _)| n == "opportunities.csv").unwrap().1.clone()).unwrap();
+    let mut lines: Vec<String> = csv.lines().take(41).map(String::from).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let close = header.iter().position(|c| *c == "close_date").unwrap();
+    let mut corrupted = lines.clone();
+    let mut row: Vec<String> = corrupted[5].split(',').map(String::from).collect();
+    row[close] = "2026-02-30".into();
+    corrupted[5] = row.join(",");
+    let before = verify(h.store.as_ref()).await.unwrap().records;
+    let refused = h
+        .post("/api/imports/opportunities", &admin, json!({ "file_name": "bad.csv", "content": corrupted.join("\n") }))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
+    assert_eq!(refused.json["code"], json!("import_invalid"));
+    let problem = &refused.json["details"]["problems"][0];
+    assert_eq!((problem["row"].clone(), problem["column"].clone()), (json!(6), json!("close_date")), "{problem}");
+    assert_eq!(verify(h.store.as_ref()).await.unwrap().records, before, "a rejected batch writes nothing");
+
+    lines[3] = lines[3].replace(",proposal,", ",negotiation,");
+    let body = json!({ "file_name": "opportunities.csv", "content": lines.join("\n") });
+    let done = h.post("/api/imports/opportunities", &admin, body.clone()).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.json);
+    assert_eq!(done.json["records"], json!(40));
+    let again = h.post("/api/imports/opportunities", &admin, body).await;
+    assert_eq!(again.json["already_imported"], json!(true), "re-sending changes nothing");
+    let check = verify(h.store.as_ref()).await.unwrap();
+    assert!(check.ok);
+    let rep = h.token(&rep(&h).id).await;
+    let forbidden = h.post("/api/imports/opportunities", &rep, json!({ "file_name": "x.csv", "content": "" })).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let unknown = h.post("/api/imports/spreadsheets", &admin, json!({ "file_name": "x.csv", "content": "" })).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}

@@ -1,6 +1,8 @@
 //! `plumbline`: the one local entry point. Thin: parses arguments and calls library code.
 
+mod audit;
 mod import;
+mod loadtest;
 mod planning;
 mod serve;
 
@@ -21,12 +23,17 @@ struct Cli {
 enum Command {
     /// Run the API and the app in one local process on the embedded store.
     Serve(serve::ServeArgs),
-    /// Validate a CRM, HR, finance, compliance or calendar file and apply it to the store.
-    Import(import::ImportArgs),
     /// Allocate next year's quotas on the demo firm, data-driven beside last year + x%.
     PlanQuotas(planning::PlanQuotasArgs),
     /// Propose balanced territories on the demo firm: who gets which accounts, and why.
     BalanceTerritories(planning::BalanceArgs),
+    /// Check the audit log of a local data folder (stop `plumbline serve` first).
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// Load-test the statement endpoint of a running `plumbline serve`.
+    Loadtest(loadtest::LoadtestArgs),
+    /// Validate a CRM, HR, finance, compliance or calendar file and apply it to the store.
+    Import(import::ImportArgs),
     /// Run a plan over CSV files and write monthly payouts (see `plumbline_cli::calc`).
     Calc {
         /// The plan document (JSON).
@@ -76,9 +83,16 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve::run(args),
-        Command::Import(args) => import::run(args),
         Command::PlanQuotas(args) => planning::run_plan_quotas(args),
         Command::BalanceTerritories(args) => planning::run_balance_territories(args),
+        Command::Audit(command) => {
+            if !audit::run(command)? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Loadtest(args) => loadtest::main(args),
+        Command::Import(args) => import::run(args),
         Command::Calc { plan, data, out, year, threads, statements } => {
             let started = std::time::Instant::now();
             let summary = plumbline_cli::calc::run(&plumbline_cli::calc::CalcOptions {

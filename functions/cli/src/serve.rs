@@ -33,6 +33,11 @@ pub struct ServeArgs {
     as_of: chrono::NaiveDate,
 }
 
+/// The embedded store's file inside a data folder.
+pub fn store_path(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("plumbline.redb")
+}
+
 /// Runs the server until interrupted.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -45,7 +50,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.data_dir).with_context(|| format!("creating {}", args.data_dir.display()))?;
-    let store_path = args.data_dir.join("plumbline.redb");
+    let store_path = store_path(&args.data_dir);
     let store = EmbeddedStore::open(&store_path).with_context(|| format!("opening {}", store_path.display()))?;
     if !seed::is_seeded(&store).await? {
         let started = std::time::Instant::now();

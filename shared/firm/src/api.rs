@@ -252,3 +252,86 @@ pub enum ResolveRequest {
         text: String,
     },
 }
+
+/// A file to import (`POST /api/imports/{kind}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportUpload {
+    /// The file's name, for messages and the audit log.
+    pub file_name: String,
+    /// The file's text (CSV, or iCalendar for `calendar`).
+    pub content: String,
+    /// A column mapping (docs/imports.md), when the columns are not our field names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<serde_json::Value>,
+}
+
+/// One section of a performance review as the manager words it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewSectionText {
+    /// `results`, `behaviours`, `conduct` or `focus`.
+    pub key: String,
+    /// The text.
+    pub text: String,
+}
+
+/// Save a drafted performance review (`POST /api/coach/reviews/{person_id}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveReviewRequest {
+    /// First day of the period reviewed.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// The sections as the manager edited them; sections left out keep the drafted text.
+    pub sections: Vec<ReviewSectionText>,
+}
+
+/// Edit a saved review (`PUT /api/coach/reviews/{person_id}/{review_id}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditReviewRequest {
+    /// The version read; a newer one is a conflict.
+    pub version: u64,
+    /// The sections changed.
+    pub sections: Vec<ReviewSectionText>,
+    /// Why, for the audit log.
+    pub reason: String,
+}
+
+/// A section of a saved review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedReviewSection {
+    /// `results`, `behaviours`, `conduct` or `focus`.
+    pub key: String,
+    /// Heading.
+    pub heading: String,
+    /// The text as saved.
+    pub text: String,
+    /// The text as drafted from the evidence.
+    pub drafted: String,
+    /// The records the draft rested on, as `kind:id` (e.g. `opportunity:O00042`).
+    pub records: Vec<String>,
+}
+
+/// A saved performance review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedReview {
+    /// Id.
+    pub id: String,
+    /// The person reviewed.
+    pub person_id: String,
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// The sections.
+    pub sections: Vec<SavedReviewSection>,
+    /// Store version: 1 when saved, one more per edit.
+    pub version: u64,
+    /// Who saved it.
+    pub saved_by: String,
+    /// When (RFC 3339).
+    pub saved_at: String,
+    /// Who edited it last, if anyone.
+    pub edited_by: Option<String>,
+    /// When.
+    pub edited_at: Option<String>,
+}

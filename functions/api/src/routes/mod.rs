@@ -3,7 +3,9 @@
 //! applies it before any handler runs, so a route cannot be added without one.
 
 mod audit;
+mod coach;
 mod directory;
+mod imports;
 mod pay;
 mod plans;
 mod workflow;
@@ -64,6 +66,8 @@ const ASSIGNERS: &[Role] = &[Role::Designer, Role::Admin];
 const PROPOSERS: &[Role] = &[Role::Manager, Role::Designer, Role::Compliance];
 const DECIDERS: &[Role] = &[Role::Manager, Role::Designer, Role::Compliance, Role::Admin];
 const RESOLVERS: &[Role] = &[Role::Manager];
+const COACHES: &[Role] = &[Role::Manager, Role::Leadership];
+const LEADERSHIP: &[Role] = &[Role::Leadership];
 
 /// Every route of the API, in one table: the router, the access middleware, the OpenAPI
 /// document and the role-matrix test are all built from it.
@@ -431,14 +435,78 @@ pub fn table() -> Vec<RouteDef> {
             "Verification",
             get(audit::verify),
         ),
+        route(
+            g.clone(),
+            "/coach/nudges/{person_id}",
+            Roles(ANYONE),
+            "A person's coaching nudges: stalling deals by money at stake, progress to quota and the next tier",
+            &[],
+            None,
+            "NudgesResponse",
+            get(coach::nudges),
+        ),
+        route(
+            g.clone(),
+            "/coach/interventions",
+            Roles(COACHES),
+            "The people who need intervention this week, with the data and a suggested action",
+            &[("manager", "manager's person id; a manager's own subtree by default, the firm for leadership")],
+            None,
+            "InterventionsResponse",
+            get(coach::interventions),
+        ),
+        route(
+            g.clone(),
+            "/coach/risk",
+            Roles(LEADERSHIP),
+            "Forecast downside and where it sits, the P10/P50/P90 forecasts and pipeline hygiene",
+            &[],
+            None,
+            "RiskResponse",
+            get(coach::risk),
+        ),
+        route(
+            g.clone(),
+            "/coach/reviews/{person_id}",
+            Roles(ANYONE),
+            "A person's saved performance reviews",
+            &[],
+            None,
+            "Vec<SavedReview>",
+            get(coach::list_reviews),
+        ),
+        route(
+            g.clone(),
+            "/coach/reviews/{person_id}/draft",
+            Roles(RESOLVERS),
+            "Draft a performance review from the period's results, behaviours and conduct",
+            &[("from", "date, default 1 January of `to`'s year"), ("to", "date, default the firm's today")],
+            None,
+            "ReviewDraft",
+            get(coach::draft),
+        ),
+        route(
+            p.clone(),
+            "/coach/reviews/{person_id}",
+            Roles(RESOLVERS),
+            "Save a drafted review with the manager's edits (audited)",
+            &[],
+            Some("SaveReviewRequest"),
+            "SavedReview",
+            post(coach::save_review),
+        ),
+        route(
+            u.clone(),
+            "/coach/reviews/{person_id}/{review_id}",
+            Roles(RESOLVERS),
+            "Edit a saved review (audited, with the version read)",
+            &[],
+            Some("EditReviewRequest"),
+            "SavedReview",
+            put(coach::edit_review),
+        ),
+        route(p.clone(), "/imports/{kind}", Roles(ADMIN), "Validate a file completely, then apply it with audit records (opportunities, people, transactions, aum, flows, compliance, activities, calendar); re-sending changes nothing", &[], Some("ImportUpload"), "ImportReport", post(imports::import).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES))),
     ]
-    .into_iter()
-    .chain(imports_route())
-    .collect()
-}
-
-fn imports_route() -> Option<RouteDef> {
-    None
 }
 
 /// The API's routes, nested under `/api`; unknown `/api/...` paths get a JSON 404.

@@ -1,0 +1,319 @@
+//! Coaching routes: a person's nudges, a manager's weekly intervention list, leadership's risk
+//! summary with the forecast and hygiene, and drafted performance reviews that managers edit
+//! and save (audited).
+//!
+//! The insights (`plumbline-coach`) need the whole firm: it is read from the store once and
+//! analysed, then kept in memory until the audit chain's head moves (every audited write moves
+//! it), so repeated calls are served from the same analysis.
+
+use super::{Body, Caller, Params, decode_all, people, settings, teams, visible};
+use crate::AppState;
+use crate::authz;
+use crate::error::ApiFailure;
+use crate::write::{Change, Idempotency, commit, create, json, new_id, now, replace};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use chrono::{Datelike, NaiveDate};
+use plumbline_coach::api::{CoachMessage, InterventionsResponse, NudgesResponse, RiskResponse, hygiene_summary};
+use plumbline_coach::{
+    CoachConfig, Context, ReviewDraft, ReviewPeriod, leadership_risk, rep_nudges, review_draft, weekly_interventions,
+};
+use plumbline_engine::{Plan, Transaction};
+use plumbline_firm::api::{EditReviewRequest, ReviewSectionText, SaveReviewRequest, SavedReview, SavedReviewSection};
+use plumbline_firm::{Firm, Person, Role};
+use plumbline_pipeline::AnalysisOptions;
+use plumbline_store::keys;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+/// Partition of a person's saved reviews.
+fn reviews_pk(person_id: &str) -> String {
+    format!("REVIEW#{person_id}")
+}
+
+/// The last analysis, keyed by store, audit head and as-of date.
+static PREPARED: Mutex<Option<(String, Arc<Context>)>> = Mutex::new(None);
+
+/// Reads every record the insights use from the store.
+async fn load_firm(state: &AppState) -> Result<Firm, ApiFailure> {
+    let people = people(state).await?;
+    let mut firm = Firm {
+        settings: settings(state).await?,
+        people: people.clone(),
+        teams: teams(state).await?,
+        clients: Vec::new(),
+        aum: Vec::new(),
+        flows: Vec::new(),
+        transactions: Vec::new(),
+        opportunities: Vec::new(),
+        opportunity_history: Vec::new(),
+        activities: Vec::new(),
+        compliance_events: Vec::new(),
+        quotas: Vec::new(),
+        plans: decode_all::<Plan>(state, keys::PLANS, "").await?,
+        assignments: Vec::new(),
+    };
+    let mut seen = BTreeSet::new();
+    for p in &people {
+        firm.clients.extend(decode_all(state, &keys::clients(&p.id), "").await?);
+        firm.opportunities.extend(decode_all(state, &keys::opportunities(&p.id), "").await?);
+        firm.activities.extend(decode_all(state, &keys::activities(&p.id), "").await?);
+        firm.compliance_events.extend(decode_all(state, &keys::conduct(&p.id), "").await?);
+        firm.quotas.extend(decode_all(state, &keys::quotas(&p.id), "").await?);
+        firm.assignments.extend(decode_all(state, &keys::assignments(&p.id), "").await?);
+        // A transaction is stored under each party; the firm holds it once.
+        for t in decode_all::<Transaction>(state, &keys::transactions(&p.id), "").await? {
+            if seen.insert(t.id.clone()) {
+                firm.transactions.push(t);
+            }
+        }
+    }
+    for o in &firm.opportunities {
+        firm.opportunity_history.extend(decode_all(state, &keys::opportunity_history(&o.id), "").await?);
+    }
+    firm.compliance_events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
+    Ok(firm)
+}
+
+/// The firm analysed for coaching, from memory while nothing audited has changed.
+pub async fn prepared(state: &AppState) -> Result<Arc<Context>, ApiFailure> {
+    let head = state.store.get(keys::AUDIT, keys::AUDIT_HEAD).await?;
+    let as_of = settings(state).await?.as_of;
+    let key = format!(
+        "{:p}|{}|{}|{as_of}",
+        Arc::as_ptr(&state.store) as *const (),
+        head.as_ref().map_or(0, |h| h.version),
+        head.as_ref().map(|h| h.data.to_string()).unwrap_or_default()
+    );
+    // A panic elsewhere cannot leave the cache half-written: it holds one value or none.
+    if let Some((k, ctx)) = PREPARED.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+        && *k == key
+    {
+        return Ok(ctx.clone());
+    }
+    let firm = Arc::new(load_firm(state).await?);
+    let ctx = tokio::task::spawn_blocking(move || Arc::new(analyse(firm)))
+        .await
+        .map_err(|e| ApiFailure::Unprocessable { code: "coaching_failed", message: format!("coaching analysis: {e}") })?;
+    *PREPARED.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, ctx.clone()));
+    Ok(ctx)
+}
+
+/// The analysis the routes and the weekly job use.
+pub fn analyse(firm: Arc<Firm>) -> Context {
+    Context::new(firm, &AnalysisOptions { trials: 2_000, ..AnalysisOptions::default() }, CoachConfig::default())
+}
+
+pub(super) async fn nudges(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(person_id): Path<String>,
+) -> Result<Json<NudgesResponse>, ApiFailure> {
+    let people = people(&state).await?;
+    visible(&people, &person_id, "coaching", |p| authz::may_read_pay(&who, p, &people))?;
+    let ctx = prepared(&state).await?;
+    let messages = rep_nudges(&ctx, &person_id).into_iter().map(CoachMessage::template).collect();
+    Ok(Json(NudgesResponse { person_id, as_of: ctx.as_of(), messages }))
+}
+
+/// Query of the intervention list.
+#[derive(Deserialize)]
+pub(super) struct InterventionsQuery {
+    manager: Option<String>,
+}
+
+pub(super) async fn interventions(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Params(query): Params<InterventionsQuery>,
+) -> Result<Json<InterventionsResponse>, ApiFailure> {
+    let people = people(&state).await?;
+    let manager_id = match (who.role, query.manager) {
+        (Role::Manager, None) => Some(who.person_id.clone()),
+        (Role::Manager, Some(m)) if m == who.person_id => Some(m),
+        (Role::Manager, Some(m)) => {
+            visible(&people, &m, "team", |p| authz::manages(&who.person_id, p, &people))?;
+            Some(m)
+        }
+        (_, Some(m)) => Some(visible(&people, &m, "team", |_| true)?.id.clone()),
+        (_, None) => None,
+    };
+    let ctx = prepared(&state).await?;
+    let messages =
+        weekly_interventions(&ctx, manager_id.as_deref()).into_iter().map(CoachMessage::template).collect();
+    Ok(Json(InterventionsResponse { manager_id, as_of: ctx.as_of(), messages }))
+}
+
+pub(super) async fn risk(State(state): State<AppState>) -> Result<Json<RiskResponse>, ApiFailure> {
+    let ctx = prepared(&state).await?;
+    Ok(Json(RiskResponse {
+        as_of: ctx.as_of(),
+        messages: leadership_risk(&ctx).into_iter().map(CoachMessage::template).collect(),
+        forecasts: ctx.analysis.forecasts.clone(),
+        hygiene: hygiene_summary(&ctx),
+    }))
+}
+
+/// The period of a review: `from` and `to`, by default the calendar year to the as-of date.
+#[derive(Deserialize)]
+pub(super) struct PeriodQuery {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+fn review_period(from: Option<NaiveDate>, to: Option<NaiveDate>, as_of: NaiveDate) -> Result<ReviewPeriod, ApiFailure> {
+    let to = to.unwrap_or(as_of);
+    let from = from.or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1)).unwrap_or(to);
+    if from > to {
+        return Err(ApiFailure::Invalid { field: "from".into(), message: format!("{from} is after {to}") });
+    }
+    Ok(ReviewPeriod { from, to })
+}
+
+/// The person, if the caller manages them; otherwise not found.
+fn managed<'a>(who: &crate::auth::Principal, people: &'a [Person], person_id: &str) -> Result<&'a Person, ApiFailure> {
+    visible(people, person_id, "review", |p| authz::manages(&who.person_id, p, people))
+}
+
+pub(super) async fn draft(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(person_id): Path<String>,
+    Params(query): Params<PeriodQuery>,
+) -> Result<Json<ReviewDraft>, ApiFailure> {
+    let people = people(&state).await?;
+    managed(&who, &people, &person_id)?;
+    let ctx = prepared(&state).await?;
+    let period = review_period(query.from, query.to, ctx.as_of())?;
+    review_draft(&ctx, &person_id, &period).map(Json).ok_or_else(|| ApiFailure::not_found(format!("review for {person_id}")))
+}
+
+pub(super) async fn list_reviews(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(person_id): Path<String>,
+) -> Result<Json<Vec<SavedReview>>, ApiFailure> {
+    let people = people(&state).await?;
+    visible(&people, &person_id, "reviews", |p| authz::may_read_pay(&who, p, &people))?;
+    Ok(Json(decode_all(&state, &reviews_pk(&person_id), "").await?))
+}
+
+/// Applies the manager's texts to the sections; an unknown key names its place in the body.
+fn apply(sections: &mut [SavedReviewSection], edits: &[ReviewSectionText]) -> Result<(), ApiFailure> {
+    for (i, e) in edits.iter().enumerate() {
+        let s = sections.iter_mut().find(|s| s.key == e.key).ok_or_else(|| ApiFailure::Invalid {
+            field: format!("sections[{i}].key"),
+            message: format!("no section `{}`: use results, behaviours, conduct or focus", e.key),
+        })?;
+        if e.text.trim().is_empty() {
+            return Err(ApiFailure::Invalid { field: format!("sections[{i}].text"), message: "must not be empty".into() });
+        }
+        s.text = e.text.clone();
+    }
+    Ok(())
+}
+
+pub(super) async fn save_review(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(person_id): Path<String>,
+    headers: HeaderMap,
+    Body(request): Body<SaveReviewRequest>,
+) -> Result<Json<SavedReview>, ApiFailure> {
+    let idem = Idempotency::new(&headers, &who, &format!("POST /coach/reviews/{person_id}"), &request)?;
+    if let Some(done) = idem.replay(&state).await? {
+        return Ok(Json(done));
+    }
+    let people = people(&state).await?;
+    managed(&who, &people, &person_id)?;
+    let as_of = settings(&state).await?.as_of;
+    let period = review_period(Some(request.from), Some(request.to), as_of)?;
+    let ctx = prepared(&state).await?;
+    let draft =
+        review_draft(&ctx, &person_id, &period).ok_or_else(|| ApiFailure::not_found(format!("review for {person_id}")))?;
+    let mut sections: Vec<SavedReviewSection> = draft
+        .sections
+        .into_iter()
+        .map(|s| SavedReviewSection {
+            key: s.key,
+            heading: s.heading,
+            text: s.text.clone(),
+            drafted: s.text,
+            records: s.evidence.records.iter().map(|r| format!("{}:{}", record_kind(r.kind), r.id)).collect(),
+        })
+        .collect();
+    apply(&mut sections, &request.sections)?;
+    let review = SavedReview {
+        id: new_id("RV"),
+        person_id: person_id.clone(),
+        from: period.from,
+        to: period.to,
+        sections,
+        version: 1,
+        saved_by: who.person_id.clone(),
+        saved_at: now(),
+        edited_by: None,
+        edited_at: None,
+    };
+    let writes = vec![create(reviews_pk(&person_id), &review.id, &review)?];
+    let change = Change {
+        who: &who,
+        action: "review.saved",
+        entity: format!("review/{}", review.id),
+        before: None,
+        after: json(&review),
+        reason: format!("review of {person_id} for {} to {}", period.from, period.to),
+    };
+    Ok(Json(commit(&state, &idem, writes, change, review).await?))
+}
+
+fn record_kind(kind: plumbline_coach::RecordKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+pub(super) async fn edit_review(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((person_id, review_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(request): Body<EditReviewRequest>,
+) -> Result<Json<SavedReview>, ApiFailure> {
+    let idem = Idempotency::new(&headers, &who, &format!("PUT /coach/reviews/{person_id}/{review_id}"), &request)?;
+    if let Some(done) = idem.replay(&state).await? {
+        return Ok(Json(done));
+    }
+    let people = people(&state).await?;
+    managed(&who, &people, &person_id)?;
+    let item = state
+        .store
+        .get(&reviews_pk(&person_id), &review_id)
+        .await?
+        .ok_or_else(|| ApiFailure::not_found(format!("review {review_id}")))?;
+    let before: SavedReview = item.decode()?;
+    if request.version != item.version {
+        return Err(ApiFailure::Conflict {
+            code: "stale_version",
+            message: format!("review {review_id} is at version {}, not {}; reload and edit again", item.version, request.version),
+        });
+    }
+    if request.reason.trim().is_empty() {
+        return Err(ApiFailure::Invalid { field: "reason".into(), message: "say why the review changes".into() });
+    }
+    let mut review = before.clone();
+    apply(&mut review.sections, &request.sections)?;
+    review.version = item.version + 1;
+    review.edited_by = Some(who.person_id.clone());
+    review.edited_at = Some(now());
+    let writes = vec![replace(reviews_pk(&person_id), &review_id, &review, Some(item.version))?];
+    let change = Change {
+        who: &who,
+        action: "review.edited",
+        entity: format!("review/{review_id}"),
+        before: json(&before),
+        after: json(&review),
+        reason: request.reason.clone(),
+    };
+    Ok(Json(commit(&state, &idem, writes, change, review).await?))
+}
