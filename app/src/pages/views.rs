@@ -11,10 +11,10 @@ use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;
 use plumbline_engine::Currency;
 use plumbline_firm::Role;
-use plumbline_firm::api::{OrgNode, OrgResponse, PersonView, ResolveRequest};
+use plumbline_firm::api::{OrgNode, OrgResponse, PersonView, ProposalRequest, ResolveRequest};
 use plumbline_firm::audit::AuditRecord;
 use plumbline_firm::records::{ComplianceEvent, ComplianceKind, ForecastCategory, Opportunity, Severity};
-use plumbline_firm::workflow::{Dispute, DisputeStatus};
+use plumbline_firm::workflow::{Dispute, DisputeStatus, ProposedChange};
 use plumbline_pipeline::{ForecastDeal, ForecastSpec, forecast};
 use rust_decimal::Decimal;
 
@@ -458,6 +458,7 @@ pub fn ConductPage() -> impl IntoView {
 #[component]
 fn ConductBrowser(people: Vec<PersonView>, token: String) -> impl IntoView {
     let chosen = RwSignal::new(people.iter().find(|p| p.regulated).map(|p| p.id.clone()).unwrap_or_default());
+    let token_for_malus = token.clone();
     let events = LocalResource::new(move || {
         let token = token.clone();
         let id = chosen.get();
@@ -492,6 +493,69 @@ fn ConductBrowser(people: Vec<PersonView>, token: String) -> impl IntoView {
                 }.into_any()
             }}/>
         </div>
+        <MalusForm person=chosen token=token_for_malus/>
+    }
+}
+
+/// Compliance proposes a malus or clawback: a negative adjustment that goes through approval.
+#[component]
+fn MalusForm(person: RwSignal<String>, token: String) -> impl IntoView {
+    let component = RwSignal::new(String::new());
+    let period = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<&'static str>);
+    let send = Action::new_local(move |request: &ProposalRequest| {
+        let (token, request) = (token.clone(), request.clone());
+        async move { api::propose(&token, &request).await }
+    });
+    let submit = move |_| {
+        let value = amount.get_untracked().trim().parse::<Decimal>().ok().filter(|a| *a < Decimal::ZERO);
+        let Some(value) = value else {
+            problem.set(Some("Enter a negative amount, e.g. -2500.00: malus and clawback recover pay."));
+            return;
+        };
+        problem.set(None);
+        send.dispatch(ProposalRequest {
+            change: ProposedChange::ManualAdjustment {
+                person_id: person.get_untracked(),
+                component_id: component.get_untracked().trim().to_owned(),
+                period: period.get_untracked().trim().to_owned(),
+                amount: value,
+                dispute_id: None,
+            },
+            reason: reason.get_untracked(),
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="malus-heading">
+            <h2 id="malus-heading">"Propose malus or clawback"</h2>
+            <p class="meta">"A negative adjustment on one plan component, paid through the approval chain (manager, then designer)."</p>
+            <div class="field">
+                <label for="malus-component">"Plan component id (e.g. fee-revenue)"</label>
+                <input id="malus-component" prop:value=move || component.get() on:input=move |ev| component.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="malus-period">"Statement month it is about (YYYY-MM)"</label>
+                <input id="malus-period" prop:value=move || period.get() on:input=move |ev| period.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="malus-amount">"Amount (negative)"</label>
+                <input id="malus-amount" inputmode="decimal" aria-describedby="malus-amount-error"
+                    aria-invalid=move || problem.get().is_some().then_some("true")
+                    prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
+                <p id="malus-amount-error" class="field-error" aria-live="polite">{move || problem.get()}</p>
+            </div>
+            <div class="field">
+                <label for="malus-reason">"Reason"</label>
+                <textarea id="malus-reason" rows="2" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+            </div>
+            <button type="button" class="button primary" on:click=submit disabled=move || send.pending().get()>"Propose"</button>
+            {move || send.value().get().map(|r| match r {
+                Ok(p) => view! { <p class="notice ok" role="status">"Proposed as " <code>{p.id}</code> "; it now waits for approval."</p> }.into_any(),
+                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+            })}
+        </section>
     }
 }
 
