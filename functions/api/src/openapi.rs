@@ -102,7 +102,9 @@ fn operation(route: &RouteDef, named: &mut BTreeSet<String>) -> Value {
         if route.method != axum::http::Method::GET {
             let header = json!({ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string" },
                 "description": "Same key and body returns the first result; same key, other body: 409" });
-            op["parameters"].as_array_mut().map(|p| p.push(header));
+            if let Some(parameters) = op["parameters"].as_array_mut() {
+                parameters.push(header);
+            }
         }
     }
     op

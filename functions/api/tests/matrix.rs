@@ -60,6 +60,13 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /audit", "fffffooo"),
     ("GET /audit/verify", "fffffooo"),
     ("POST /imports/{kind}", "ffffffvf"),
+    ("GET /coach/nudges/{person_id}", "ononnono"),
+    ("GET /coach/interventions", "ffoofffo"),
+    ("GET /coach/risk", "fffffffo"),
+    ("GET /coach/reviews/{person_id}", "ononnono"),
+    ("GET /coach/reviews/{person_id}/draft", "ffonffff"),
+    ("POST /coach/reviews/{person_id}", "ffvnffff"),
+    ("PUT /coach/reviews/{person_id}/{review_id}", "ffnnffff"),
 ];
 
 struct World {
@@ -147,6 +154,8 @@ fn body(route: &str, w: &World, h: &Harness) -> Option<Value> {
         "POST /disputes" => json!({ "period": "2026-10", "component_id": "no-such-line", "comment": "wrong" }),
         "POST /disputes/{dispute_id}/resolve" => json!({ "type": "explanation", "text": "" }),
         "POST /imports/{kind}" => json!({ "file_name": "empty.csv", "content": "" }),
+        "POST /coach/reviews/{person_id}" => json!({ "from": "2026-11-01", "to": "2026-10-01", "sections": [] }),
+        "PUT /coach/reviews/{person_id}/{review_id}" => json!({ "version": 1, "sections": [], "reason": "matrix" }),
         _ => return None,
     })
 }
@@ -158,7 +167,8 @@ fn uri(path: &str, w: &World) -> String {
         .replace("{version}", "1")
         .replace("{proposal_id}", &w.proposal)
         .replace("{dispute_id}", &w.dispute)
-        .replace("{kind}", "opportunities");
+        .replace("{kind}", "opportunities")
+        .replace("{review_id}", "no-such-review");
     let query = if path == "/pipeline" { format!("?owner={}", w.rep) } else { String::new() };
     format!("/api{path}{query}")
 }

@@ -468,7 +468,11 @@ async fn the_openapi_document_lists_every_route_and_every_documented_path_is_rou
 async fn an_uploaded_file_is_imported_once_and_a_corrupted_one_changes_nothing() {
     let h = harness().await;
     let admin = h.token(&h.first(Role::Admin).id).await;
-    let files = plumbline_demo::to_files(h.firm, &plumbline_demo::generate(&plumbline_demo::DemoOptions { seed: 7, as_of: "2026-11-20".parse().unwrap() }).1).unwrap();
+    let files = plumbline_demo::to_files(
+        h.firm,
+        &plumbline_demo::generate(&plumbline_demo::DemoOptions { seed: 7, as_of: "2026-11-20".parse().unwrap() }).1,
+    )
+    .unwrap();
     let csv = String::from_utf8(files.iter().find(|(n, _)| n == "opportunities.csv").unwrap().1.clone()).unwrap();
     let mut lines: Vec<String> = csv.lines().take(41).map(String::from).collect();
     let header: Vec<&str> = lines[0].split(',').collect();

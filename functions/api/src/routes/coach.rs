@@ -94,9 +94,9 @@ pub async fn prepared(state: &AppState) -> Result<Arc<Context>, ApiFailure> {
         return Ok(ctx.clone());
     }
     let firm = Arc::new(load_firm(state).await?);
-    let ctx = tokio::task::spawn_blocking(move || Arc::new(analyse(firm)))
-        .await
-        .map_err(|e| ApiFailure::Unprocessable { code: "coaching_failed", message: format!("coaching analysis: {e}") })?;
+    let ctx = tokio::task::spawn_blocking(move || Arc::new(analyse(firm))).await.map_err(|e| {
+        ApiFailure::Unprocessable { code: "coaching_failed", message: format!("coaching analysis: {e}") }
+    })?;
     *PREPARED.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, ctx.clone()));
     Ok(ctx)
 }
@@ -141,8 +141,7 @@ pub(super) async fn interventions(
         (_, None) => None,
     };
     let ctx = prepared(&state).await?;
-    let messages =
-        weekly_interventions(&ctx, manager_id.as_deref()).into_iter().map(CoachMessage::template).collect();
+    let messages = weekly_interventions(&ctx, manager_id.as_deref()).into_iter().map(CoachMessage::template).collect();
     Ok(Json(InterventionsResponse { manager_id, as_of: ctx.as_of(), messages }))
 }
 
@@ -187,7 +186,9 @@ pub(super) async fn draft(
     managed(&who, &people, &person_id)?;
     let ctx = prepared(&state).await?;
     let period = review_period(query.from, query.to, ctx.as_of())?;
-    review_draft(&ctx, &person_id, &period).map(Json).ok_or_else(|| ApiFailure::not_found(format!("review for {person_id}")))
+    review_draft(&ctx, &person_id, &period)
+        .map(Json)
+        .ok_or_else(|| ApiFailure::not_found(format!("review for {person_id}")))
 }
 
 pub(super) async fn list_reviews(
@@ -208,7 +209,10 @@ fn apply(sections: &mut [SavedReviewSection], edits: &[ReviewSectionText]) -> Re
             message: format!("no section `{}`: use results, behaviours, conduct or focus", e.key),
         })?;
         if e.text.trim().is_empty() {
-            return Err(ApiFailure::Invalid { field: format!("sections[{i}].text"), message: "must not be empty".into() });
+            return Err(ApiFailure::Invalid {
+                field: format!("sections[{i}].text"),
+                message: "must not be empty".into(),
+            });
         }
         s.text = e.text.clone();
     }
@@ -231,8 +235,8 @@ pub(super) async fn save_review(
     let as_of = settings(&state).await?.as_of;
     let period = review_period(Some(request.from), Some(request.to), as_of)?;
     let ctx = prepared(&state).await?;
-    let draft =
-        review_draft(&ctx, &person_id, &period).ok_or_else(|| ApiFailure::not_found(format!("review for {person_id}")))?;
+    let draft = review_draft(&ctx, &person_id, &period)
+        .ok_or_else(|| ApiFailure::not_found(format!("review for {person_id}")))?;
     let mut sections: Vec<SavedReviewSection> = draft
         .sections
         .into_iter()
@@ -295,7 +299,10 @@ pub(super) async fn edit_review(
     if request.version != item.version {
         return Err(ApiFailure::Conflict {
             code: "stale_version",
-            message: format!("review {review_id} is at version {}, not {}; reload and edit again", item.version, request.version),
+            message: format!(
+                "review {review_id} is at version {}, not {}; reload and edit again",
+                item.version, request.version
+            ),
         });
     }
     if request.reason.trim().is_empty() {

@@ -16,7 +16,9 @@ pub(super) const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 
 fn rejected(rejection: ImportRejected) -> ApiFailure {
     let (status, code, field) = match &rejection {
-        ImportRejected::Invalid { file, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "import_invalid", Some(file.clone())),
+        ImportRejected::Invalid { file, .. } => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "import_invalid", Some(file.clone()))
+        }
         ImportRejected::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden", None),
         ImportRejected::Interrupted { file, .. } => (StatusCode::CONFLICT, "import_interrupted", Some(file.clone())),
         ImportRejected::Store { .. } => (StatusCode::SERVICE_UNAVAILABLE, "store_busy", None),

@@ -505,15 +505,23 @@ pub fn table() -> Vec<RouteDef> {
             "SavedReview",
             put(coach::edit_review),
         ),
-        route(p.clone(), "/imports/{kind}", Roles(ADMIN), "Validate a file completely, then apply it with audit records (opportunities, people, transactions, aum, flows, compliance, activities, calendar); re-sending changes nothing", &[], Some("ImportUpload"), "ImportReport", post(imports::import).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES))),
+        route(
+            p.clone(),
+            "/imports/{kind}",
+            Roles(ADMIN),
+            "Validate a file completely, then apply it with audit records (opportunities, people, transactions, aum, flows, compliance, activities, calendar); re-sending changes nothing",
+            &[],
+            Some("ImportUpload"),
+            "ImportReport",
+            post(imports::import).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+        ),
     ]
 }
 
 /// The API's routes, nested under `/api`; unknown `/api/...` paths get a JSON 404.
 pub fn router(state: AppState) -> Router {
     let routes = table();
-    let access: Arc<Vec<(Method, &'static str, Access)>> =
-        Arc::new(routes.iter().map(|r| (r.method.clone(), r.path, r.access)).collect());
+    let access: AccessTable = Arc::new(routes.iter().map(|r| (r.method.clone(), r.path, r.access)).collect());
     let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
     for r in routes {
         let merged = match by_path.remove(r.path) {
@@ -533,9 +541,12 @@ pub fn router(state: AppState) -> Router {
     Router::new().nest("/api", api)
 }
 
+/// Each route's method, path and access rule, for the middleware.
+type AccessTable = Arc<Vec<(Method, &'static str, Access)>>;
+
 /// Applies the route's access rule and hands the handler the caller.
 async fn guard(
-    State((state, access)): State<(AppState, Arc<Vec<(Method, &'static str, Access)>>)>,
+    State((state, access)): State<(AppState, AccessTable)>,
     matched: MatchedPath,
     mut request: Request,
     next: Next,
