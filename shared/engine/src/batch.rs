@@ -9,7 +9,7 @@
 //! Batch crediting reads a transaction's kind and product only, so it runs plans whose
 //! components are flat or tiered (thresholds, gates and caps included) with no channel,
 //! origin, role or AUM filters, no roll-up and no draw; [`unsupported`] names what stops
-//! any other plan.
+//! any other plan, and `plumbline calc` then runs it through the statement engine instead.
 
 use crate::calc::eval::{Measured, ScoreBook, Slots, evaluate};
 use crate::calc::{CalcError, PayeeInputs, terms};
