@@ -8,6 +8,7 @@ use plumbline_pipeline::{Analysis, AnalysisOptions, DealEvidence, Norms, Pipelin
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Thresholds of the insight rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,9 +157,9 @@ pub struct Finding {
 }
 
 /// A firm's data prepared once for all insights: the pipeline analysis and everyone's progress.
-pub struct Context<'a> {
+pub struct Context {
     /// The firm.
-    pub firm: &'a Firm,
+    pub firm: Arc<Firm>,
     /// Its pipeline as plain data.
     pub pipeline: Pipeline,
     /// Hygiene, win probabilities and forecasts.
@@ -173,13 +174,13 @@ pub struct Context<'a> {
     pub config: CoachConfig,
 }
 
-impl<'a> Context<'a> {
+impl Context {
     /// Analyses `firm` as of its settings' as-of date.
-    pub fn new(firm: &'a Firm, options: &AnalysisOptions, config: CoachConfig) -> Context<'a> {
-        let pipeline = pipeline_from_firm(firm);
+    pub fn new(firm: Arc<Firm>, options: &AnalysisOptions, config: CoachConfig) -> Context {
+        let pipeline = pipeline_from_firm(&firm);
         let analysis = analyse(&pipeline, options);
         let norms = Norms::learn(&pipeline.deals, pipeline.as_of, &options.hygiene);
-        let (progress, progress_problems) = firm_progress(firm, firm.settings.as_of, config.trend_months);
+        let (progress, progress_problems) = firm_progress(&firm, firm.settings.as_of, config.trend_months);
         Context { firm, pipeline, analysis, norms, progress, progress_problems, config }
     }
 
@@ -189,7 +190,7 @@ impl<'a> Context<'a> {
     }
 
     /// A person by id.
-    pub fn person(&self, id: &str) -> Option<&'a Person> {
+    pub fn person(&self, id: &str) -> Option<&Person> {
         self.firm.people.iter().find(|p| p.id == id)
     }
 
@@ -284,7 +285,8 @@ pub fn rep_nudges(ctx: &Context, person_id: &str) -> Vec<Finding> {
     stalling
 }
 
-fn flag_kind(e: &DealEvidence) -> &'static str {
+/// The rule's short name.
+pub fn flag_kind(e: &DealEvidence) -> &'static str {
     match e {
         DealEvidence::Stale { .. } => "stale",
         DealEvidence::CloseDatePassed { .. } => "close_date_passed",

@@ -13,6 +13,7 @@
 //! [`guardrail::check`] verifies that generated text states only numbers and names found in the
 //! evidence. docs/coaching.md describes the rules.
 
+pub mod api;
 pub mod evidence;
 pub mod guardrail;
 pub mod insights;
@@ -23,7 +24,8 @@ pub mod writer;
 pub use evidence::{Evidence, Fact, Money, RecordKind, RecordRef, Value};
 pub use guardrail::{Unsupported, check};
 pub use insights::{
-    Action, Context, Detail, Finding, InterventionReason, Subject, leadership_risk, rep_nudges, weekly_interventions,
+    Action, CoachConfig, Context, Detail, Finding, InterventionReason, Subject, leadership_risk, rep_nudges,
+    weekly_interventions,
 };
 pub use progress::{NextTier, Progress};
 pub use review::{ReviewDraft, ReviewPeriod, ReviewSection, review_draft};

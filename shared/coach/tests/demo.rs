@@ -26,7 +26,11 @@ fn known_names(firm: &Firm) -> Vec<String> {
 
 fn check_firm(firm: &Firm, planted: &Planted) {
     let options = AnalysisOptions { trials: 500, ..AnalysisOptions::default() };
-    let ctx = Context::new(firm, &options, CoachConfig { stalling_deals: usize::MAX, ..CoachConfig::default() });
+    let ctx = Context::new(
+        std::sync::Arc::new(firm.clone()),
+        &options,
+        CoachConfig { stalling_deals: usize::MAX, ..CoachConfig::default() },
+    );
     assert!(ctx.progress_problems.is_empty(), "{:?}", ctx.progress_problems);
     let known = known_names(firm);
     let reps: Vec<&str> = firm.people.iter().filter(|p| p.role == Role::Rep).map(|p| p.id.as_str()).collect();
