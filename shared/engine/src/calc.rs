@@ -22,6 +22,7 @@
 pub mod eval;
 mod explain;
 
+use crate::calendar::{CalendarError, FiscalCalendar, FiscalPeriod};
 use crate::credit::{Credit, Crediter, OrgChart, ReportingLine};
 use crate::fx::{Conversion, ConversionMethod, FxError, FxRate, RateTable};
 use crate::plan::{Component, DrawKind, MAX_AMOUNT, PLAN_CAP_ID, Plan, PlanProblem, beyond_max_amount};
@@ -253,6 +254,9 @@ pub enum CalcError {
         /// Last day given.
         to: NaiveDate,
     },
+    /// The fiscal calendar cannot place the period (e.g. a month number out of range).
+    #[error("fiscal calendar: {0}")]
+    Calendar(Box<CalendarError>),
     /// The exchange rates given cannot form a table (e.g. two rates for one pair and day).
     #[error("exchange rates: {0}")]
     FxRates(Box<FxError>),
@@ -361,12 +365,16 @@ struct Converted {
 
 /// Converts every transaction in another currency that the statement could count; a
 /// missing rate is an error naming the transaction. Nothing to do without rates.
-fn convert_foreign(plan: &Plan, inputs: &PayeeInputs, period: &Period) -> Result<Converted, CalcError> {
+fn convert_foreign(
+    plan: &Plan,
+    inputs: &PayeeInputs,
+    period: &Period,
+    first: NaiveDate,
+) -> Result<Converted, CalcError> {
     let mut converted = Converted::default();
     let Some(fx) = &inputs.fx else { return Ok(converted) };
     let table = RateTable::new(fx.rates.iter().cloned()).map_err(|e| CalcError::FxRates(Box::new(e)))?;
     let specs = Slots::new(plan).specs;
-    let first = year_start(plan, period.end);
     for txn in inputs.transactions.iter() {
         let relevant = txn.date >= first && txn.date <= period.end && txn.known_on() <= period.end;
         let measured = || {
@@ -394,6 +402,7 @@ impl<'p, 'i> Run<'p, 'i> {
         inputs: &'i PayeeInputs<'i>,
         converted: &'i Converted,
         period: &Period,
+        (year_start, year_end): (NaiveDate, NaiveDate),
     ) -> Result<Run<'p, 'i>, CalcError> {
         let problems = plan.validate();
         if !problems.is_empty() {
@@ -403,8 +412,6 @@ impl<'p, 'i> Run<'p, 'i> {
             return Err(CalcError::InvalidPeriod { start: period.start, end: period.end });
         }
         check_amounts(inputs)?;
-        let year_start = year_start(plan, period.end);
-        let year_end = year_end(year_start);
         let digits = plan.currency.minor_digits();
         let assigned = assigned_spans(inputs, year_start, year_end)?;
         let terms = terms(plan, inputs, &assigned, year_start, year_end, digits)?;
@@ -843,8 +850,37 @@ fn scores(plan: &Plan, inputs: &PayeeInputs) -> Result<ScoreBook, CalcError> {
 /// earnings to the end of the previous period, each line explained; then the plan cap,
 /// adjustments for closed periods, and the draw or guarantee, each as its own line.
 pub fn statement_for_period(plan: &Plan, inputs: &PayeeInputs, period: &Period) -> Result<Statement, CalcError> {
-    let converted = convert_foreign(plan, inputs, period)?;
-    let run = Run::new(plan, inputs, &converted, period)?;
+    let first = year_start(plan, period.end);
+    statement_in_year(plan, inputs, period, (first, year_end(first)))
+}
+
+/// The statement for one period of a fiscal calendar (`calendar.rs`: April-March years,
+/// 4-4-5 weeks, ...): the year to date runs from the first day of the calendar's fiscal year
+/// (not `year_start_month`) and proration counts that year's days, so a 52-week year has 364.
+/// Draws and AUM fees still step by calendar month from the year's first day.
+pub fn statement_for_fiscal_period(
+    plan: &Plan,
+    inputs: &PayeeInputs,
+    calendar: &FiscalCalendar,
+    period: &FiscalPeriod,
+) -> Result<Statement, CalcError> {
+    let calendar_error = |e| CalcError::Calendar(Box::new(e));
+    let year = calendar.periods_of_year(period.fiscal_year).map_err(calendar_error)?;
+    let (Some(first), Some(last)) = (year.first(), year.last()) else {
+        return Err(calendar_error(CalendarError::YearOutOfRange { fiscal_year: period.fiscal_year }));
+    };
+    statement_in_year(plan, inputs, &period.to_period(), (first.start, last.end))
+}
+
+/// The statement for `period` within the plan year from `year.0` to `year.1`.
+fn statement_in_year(
+    plan: &Plan,
+    inputs: &PayeeInputs,
+    period: &Period,
+    year: (NaiveDate, NaiveDate),
+) -> Result<Statement, CalcError> {
+    let converted = convert_foreign(plan, inputs, period, year.0)?;
+    let run = Run::new(plan, inputs, &converted, period, year)?;
     let end = Point { cutoff: period.end, known_by: period.end };
     let now = run.evaluate(end);
     let previous_end = period.start.pred_opt().unwrap_or(period.start);

@@ -2,7 +2,8 @@
 //! and the lines and total computed by hand (the `working` notes show each step). The engine
 //! must reproduce every stated figure exactly; a failure names the file and each difference.
 
-use plumbline_engine::calc::PayeeInputs;
+use plumbline_engine::calc::{PayeeInputs, statement_for_fiscal_period};
+use plumbline_engine::calendar::FiscalCalendar;
 use plumbline_engine::statement::{LineKind, StatementLine};
 use plumbline_engine::{Period, Plan, statement_for_period};
 use rust_decimal::Decimal;
@@ -20,7 +21,11 @@ struct Case {
     rounding: String,
     plan: serde_json::Value,
     inputs: PayeeInputs<'static>,
+    /// `YYYY-MM`; with a `calendar`, `FISCAL_YEAR:PERIOD` such as `2025:3`.
     period: String,
+    /// A fiscal calendar the period follows, instead of the plan's months.
+    #[serde(default)]
+    calendar: Option<FiscalCalendar>,
     expected: Expected,
 }
 
@@ -134,10 +139,25 @@ fn run(path: &Path) -> Vec<String> {
         Ok(plan) => plan,
         Err(e) => return vec![format!("plan: {e}")],
     };
-    let Some(period) = Period::parse_month(&case.period) else {
-        return vec![format!("period {:?} is not YYYY-MM", case.period)];
+    let calculated = match &case.calendar {
+        None => match Period::parse_month(&case.period) {
+            Some(period) => statement_for_period(&plan, &case.inputs, &period),
+            None => return vec![format!("period {:?} is not YYYY-MM", case.period)],
+        },
+        Some(calendar) => {
+            let fiscal =
+                case.period.split_once(':').and_then(|(y, p)| Some((y.parse().ok()?, p.parse::<usize>().ok()?)));
+            let Some((year, index)) = fiscal else {
+                return vec![format!("period {:?} is not FISCAL_YEAR:PERIOD", case.period)];
+            };
+            let periods = calendar.periods_of_year(year).unwrap_or_default();
+            let Some(period) = index.checked_sub(1).and_then(|i| periods.get(i)) else {
+                return vec![format!("the calendar has no period {:?}", case.period)];
+            };
+            statement_for_fiscal_period(&plan, &case.inputs, calendar, period)
+        }
     };
-    let statement = match statement_for_period(&plan, &case.inputs, &period) {
+    let statement = match calculated {
         Ok(s) => s,
         Err(e) => return vec![format!("calculation failed: {e}")],
     };
