@@ -9,10 +9,11 @@ use gloo_net::http::Request;
 use plumbline_engine::calc::Assignment;
 use plumbline_engine::{PayeeInputs, Plan, Transaction};
 use plumbline_firm::api::{
-    ApiError, DecisionRequest, DevTokenRequest, DisputeRequest, OrgResponse, Page, PersonView, Persona, PlanSummary,
-    ProposalRequest, ResolveRequest, StatementResponse, TokenResponse, TransactionView,
+    ApiError, DecisionRequest, DevTokenRequest, DisputeRequest, ImportUpload, OrgResponse, Page, PersonView, Persona,
+    PlanSummary, ProposalRequest, ResolveRequest, StatementResponse, TokenResponse, TransactionView,
 };
 use plumbline_firm::audit::{AuditRecord, Verification};
+use plumbline_firm::imports::{ImportRejected, ImportReport};
 use plumbline_firm::records::{ComplianceEvent, Opportunity, PlanAssignment, Quota, Team};
 use plumbline_firm::workflow::{Dispute, Proposal};
 use serde::Serialize;
@@ -33,6 +34,8 @@ pub enum Error {
         status: u16,
         /// What the server said.
         error: ApiError,
+        /// Structured details some refusals carry (an import's every problem).
+        details: Option<serde_json::Value>,
     },
     /// The request never got an answer (offline, server down, CORS).
     Network(String),
@@ -233,6 +236,30 @@ pub async fn verify_audit(token: &str) -> Result<Verification, Error> {
     get(token, "/audit/verify", &[]).await
 }
 
+/// Imports a file of `kind`; a refused file comes back as [`ImportOutcome::Rejected`] with
+/// every problem.
+pub async fn import(token: &str, kind: &str, upload: &ImportUpload) -> Result<ImportOutcome, Error> {
+    match post(token, &format!("/imports/{}", path_segment(kind)), upload).await {
+        Ok(report) => Ok(ImportOutcome::Done(report)),
+        Err(Error::Api { details: Some(details), error, status }) => {
+            match serde_json::from_value::<ImportRejected>(details.clone()) {
+                Ok(rejection) => Ok(ImportOutcome::Rejected(rejection)),
+                Err(_) => Err(Error::Api { status, error, details: Some(details) }),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// Applied (or already applied before).
+    Done(ImportReport),
+    /// Refused; nothing written.
+    Rejected(ImportRejected),
+}
+
 /// Every page of a paged list.
 async fn all_pages<T: DeserializeOwned>(
     token: &str,
@@ -282,6 +309,15 @@ fn decode<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     serde_json::from_str(text).map_err(|e| Error::Decode(e.to_string()))
 }
 
+/// An error body: the usual fields and, for some refusals, `details`.
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    #[serde(flatten)]
+    error: ApiError,
+    #[serde(default)]
+    details: Option<serde_json::Value>,
+}
+
 #[derive(Clone, Copy)]
 enum Method {
     Get,
@@ -321,16 +357,18 @@ fn exchange(
         if response.ok() {
             return Ok(text);
         }
-        let error = serde_json::from_str::<ApiError>(&text).unwrap_or_else(|_| ApiError {
-            code: format!("http_{status}"),
-            message: fallback_message(status, &response.status_text()),
-            field: None,
-        });
+        let (error, details) = match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(body) => (body.error, body.details),
+            Err(_) => {
+                let message = fallback_message(status, &response.status_text());
+                (ApiError { code: format!("http_{status}"), message, field: None }, None)
+            }
+        };
         // The API's fallback answers unknown routes with exactly this message.
         if status == 404 && error.message == "route not found" {
             return Err(Error::MissingRoute(route));
         }
-        Err(Error::Api { status, error })
+        Err(Error::Api { status, error, details })
     })
 }
 

@@ -11,8 +11,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;
 use plumbline_engine::Currency;
 use plumbline_firm::Role;
-use plumbline_firm::api::{OrgNode, OrgResponse, PersonView, ProposalRequest, ResolveRequest};
+use plumbline_firm::api::{ImportUpload, OrgNode, OrgResponse, PersonView, ProposalRequest, ResolveRequest};
 use plumbline_firm::audit::AuditRecord;
+use plumbline_firm::imports::{ImportKind, ImportRejected, ImportReport};
 use plumbline_firm::records::{ComplianceEvent, ComplianceKind, ForecastCategory, Opportunity, Severity};
 use plumbline_firm::workflow::{Dispute, DisputeStatus, ProposedChange};
 use plumbline_pipeline::{ForecastDeal, ForecastSpec, forecast};
@@ -628,18 +629,115 @@ fn AuditTable(records: Vec<AuditRecord>) -> impl IntoView {
     }
 }
 
-/// Admin imports.
+/// Admin imports: choose what the file holds and the file; the server validates every row
+/// before writing anything and lists every problem at its row and column.
 #[component]
 pub fn ImportsPage() -> impl IntoView {
     view! {
-        <SignedIn children=|_| view! {
-            <div class="page">
-                <PageHead eyebrow="Admin" title="Imports" lede="Load people, transactions and CRM opportunities from CSV files. A file with errors is rejected whole, with every bad row listed."/>
-                <p class="panel empty" data-testid="imports-missing">
-                    "Imports are not available in the browser yet: this server has no import route (it needs POST /api/imports with row-level problems in the response). Use the command line meanwhile."
-                </p>
-            </div>
+        <SignedIn children=|session| {
+            let token = session.token.clone();
+            let kind = RwSignal::new(ImportKind::Opportunities);
+            let file_input = NodeRef::<leptos::html::Input>::new();
+            let chosen = RwSignal::new(None::<String>);
+            let send = Action::new_local(move |kind: &ImportKind| {
+                let (token, kind) = (token.clone(), *kind);
+                let file = file_input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0));
+                async move {
+                    let Some(file) = file else {
+                        return Err(api::Error::Invalid(plumbline_firm::api::ApiError {
+                            code: "no_file".into(),
+                            message: "Choose a file to import.".into(),
+                            field: Some("file".into()),
+                        }));
+                    };
+                    let content = wasm_bindgen_futures::JsFuture::from(file.text())
+                        .await
+                        .ok()
+                        .and_then(|v| v.as_string())
+                        .ok_or_else(|| api::Error::Decode("the file could not be read as text".into()))?;
+                    let upload = ImportUpload { file_name: file.name(), content, mapping: None };
+                    api::import(&token, kind.as_str(), &upload).await
+                }
+            });
+            view! {
+                <div class="page">
+                    <PageHead eyebrow="Admin" title="Imports" lede="Load opportunities, people, transactions, AUM, flows, compliance events, CRM activities or calendars. A file with any bad row is rejected whole, with every problem listed; sending the same file again changes nothing."/>
+                    <section class="panel">
+                        <div class="field">
+                            <label for="import-kind">"What the file holds"</label>
+                            <select id="import-kind" on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                if let Some(k) = ImportKind::ALL.into_iter().find(|k| k.as_str() == v) { kind.set(k) }
+                            }>
+                                {ImportKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.as_str()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="import-file">"File (CSV, or iCalendar for calendar)"</label>
+                            <input id="import-file" type="file" accept=".csv,.ics,text/csv,text/calendar" node_ref=file_input
+                                on:change=move |_| chosen.set(file_input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)).map(|f| f.name()))/>
+                        </div>
+                        <button type="button" class="button primary" disabled=move || send.pending().get() || chosen.with(Option::is_none)
+                            on:click=move |_| { send.dispatch(kind.get_untracked()); }>"Import"</button>
+                        <div aria-live="polite">
+                            {move || send.pending().get().then(|| view! {
+                                <p class="loading"><progress aria-label="Import in progress"></progress>" Validating every row, then applying…"</p>
+                            })}
+                        </div>
+                    </section>
+                    {move || send.value().get().map(|r| match r {
+                        Ok(api::ImportOutcome::Done(report)) => view! { <ImportDone report=report/> }.into_any(),
+                        Ok(api::ImportOutcome::Rejected(rejection)) => view! { <ImportProblems rejection=rejection/> }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    })}
+                </div>
+            }
         }/>
+    }
+}
+
+#[component]
+fn ImportDone(report: ImportReport) -> impl IntoView {
+    let c = report.counts;
+    view! {
+        <section class="panel" data-testid="import-done" role="status">
+            <h2>{if report.already_imported { "Already imported: nothing changed" } else { "Imported" }}</h2>
+            <dl class="facts">
+                <div><dt>"File"</dt><dd>{report.file}</dd></div>
+                <div><dt>"Rows read"</dt><dd>{report.rows}</dd></div>
+                <div><dt>"Created"</dt><dd>{c.created}</dd></div>
+                <div><dt>"Updated"</dt><dd>{c.updated}</dd></div>
+                <div><dt>"Unchanged"</dt><dd>{c.unchanged}</dd></div>
+                <div><dt>"Audit records"</dt><dd>{report.audit_seqs.0} "–" {report.audit_seqs.1}</dd></div>
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn ImportProblems(rejection: ImportRejected) -> impl IntoView {
+    match rejection {
+        ImportRejected::Invalid { file, problems } => {
+            let n = problems.len();
+            view! {
+                <section class="panel error-panel" role="alert" data-testid="import-problems">
+                    <h2 class="error-title">{file.clone()} " was rejected: " {n} " problems, nothing was written"</h2>
+                    <DataTable caption="Every problem, by row" show_caption=false headers=vec!["#Row", "Column", "Value", "Problem"]>
+                        {problems.into_iter().map(|p| view! {
+                            <tr data-testid="import-problem" data-row=p.row.map(|r| r.to_string()).unwrap_or_default()>
+                                <td class="num">{p.row.map_or_else(|| "file".to_owned(), |r| r.to_string())}</td>
+                                <td>{p.column.unwrap_or_default()}</td>
+                                <td><code>{p.value.unwrap_or_default()}</code></td>
+                                <td>{p.message}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
+                </section>
+            }.into_any()
+        }
+        other => {
+            view! { <p class="warning" role="alert">{format!("The import did not complete: {other:?}")}</p> }.into_any()
+        }
     }
 }
 
