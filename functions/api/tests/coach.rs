@@ -113,4 +113,19 @@ async fn coaching_routes_serve_the_insights_and_reviews_are_saved_and_edited_wit
     let audit = h.get("/api/audit?limit=500", &compliance).await.json.to_string();
     assert!(audit.contains("review.saved") && audit.contains("review.edited"), "audit log lacks the review records");
     assert!(audit.contains(&format!("review/{}", saved.id)));
+
+    // The weekly run stores every manager's list and the risk messages, audited.
+    let store: std::sync::Arc<dyn plumbline_store::Store> = h.store.clone();
+    let run = plumbline_api::routes::coach::run_weekly(&store).await.unwrap();
+    assert!(run.managers > 0 && run.interventions >= planted.intervention_candidates.len());
+    let pk = plumbline_api::routes::coach::weekly_pk(run.as_of);
+    let stored: InterventionsResponse =
+        store.get(&pk, &format!("interventions#{manager}")).await.unwrap().unwrap().decode().unwrap();
+    assert_eq!(stored.messages, list_now(&h, &manager_token).await);
+    let audit = h.get("/api/audit?limit=500", &compliance).await.json.to_string();
+    assert!(audit.contains("coach.weekly"));
+}
+
+async fn list_now(h: &common::Harness, token: &str) -> Vec<plumbline_coach::api::CoachMessage> {
+    h.get("/api/coach/interventions", token).await.parse::<InterventionsResponse>().messages
 }

@@ -6,7 +6,7 @@
 //! analysed, then kept in memory until the audit chain's head moves (every audited write moves
 //! it), so repeated calls are served from the same analysis.
 
-use super::{Body, Caller, Params, decode_all, people, settings, teams, visible};
+use super::{Body, Caller, Params, decode_all, people, settings, visible};
 use crate::AppState;
 use crate::authz;
 use crate::error::ApiFailure;
@@ -23,8 +23,9 @@ use plumbline_engine::{Plan, Transaction};
 use plumbline_firm::api::{EditReviewRequest, ReviewSectionText, SaveReviewRequest, SavedReview, SavedReviewSection};
 use plumbline_firm::{Firm, Person, Role};
 use plumbline_pipeline::AnalysisOptions;
-use plumbline_store::keys;
-use serde::Deserialize;
+use plumbline_store::{Condition, Item, Store, Write, keys, query_all};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
@@ -36,13 +37,24 @@ fn reviews_pk(person_id: &str) -> String {
 /// The last analysis, keyed by store, audit head and as-of date.
 static PREPARED: Mutex<Option<(String, Arc<Context>)>> = Mutex::new(None);
 
+/// Every record of a partition.
+async fn all<T: DeserializeOwned>(store: &dyn Store, pk: &str) -> Result<Vec<T>, ApiFailure> {
+    let items = query_all(store, pk, "").await?;
+    Ok(items.iter().map(|i| i.decode()).collect::<Result<_, _>>()?)
+}
+
 /// Reads every record the insights use from the store.
-async fn load_firm(state: &AppState) -> Result<Firm, ApiFailure> {
-    let people = people(state).await?;
+pub(super) async fn load_firm(store: &dyn Store) -> Result<Firm, ApiFailure> {
+    let settings = store
+        .get(keys::FIRM, keys::FIRM_SETTINGS)
+        .await?
+        .ok_or(ApiFailure::Unprocessable { code: "no_firm", message: "no firm is loaded yet".into() })?
+        .decode()?;
+    let people: Vec<Person> = all(store, keys::PEOPLE).await?;
     let mut firm = Firm {
-        settings: settings(state).await?,
+        settings,
         people: people.clone(),
-        teams: teams(state).await?,
+        teams: all(store, keys::TEAMS).await?,
         clients: Vec::new(),
         aum: Vec::new(),
         flows: Vec::new(),
@@ -52,40 +64,41 @@ async fn load_firm(state: &AppState) -> Result<Firm, ApiFailure> {
         activities: Vec::new(),
         compliance_events: Vec::new(),
         quotas: Vec::new(),
-        plans: decode_all::<Plan>(state, keys::PLANS, "").await?,
+        plans: all::<Plan>(store, keys::PLANS).await?,
         assignments: Vec::new(),
     };
     let mut seen = BTreeSet::new();
     for p in &people {
-        firm.clients.extend(decode_all(state, &keys::clients(&p.id), "").await?);
-        firm.opportunities.extend(decode_all(state, &keys::opportunities(&p.id), "").await?);
-        firm.activities.extend(decode_all(state, &keys::activities(&p.id), "").await?);
-        firm.compliance_events.extend(decode_all(state, &keys::conduct(&p.id), "").await?);
-        firm.quotas.extend(decode_all(state, &keys::quotas(&p.id), "").await?);
-        firm.assignments.extend(decode_all(state, &keys::assignments(&p.id), "").await?);
+        firm.clients.extend(all(store, &keys::clients(&p.id)).await?);
+        firm.opportunities.extend(all(store, &keys::opportunities(&p.id)).await?);
+        firm.activities.extend(all(store, &keys::activities(&p.id)).await?);
+        firm.compliance_events.extend(all(store, &keys::conduct(&p.id)).await?);
+        firm.quotas.extend(all(store, &keys::quotas(&p.id)).await?);
+        firm.assignments.extend(all(store, &keys::assignments(&p.id)).await?);
         // A transaction is stored under each party; the firm holds it once.
-        for t in decode_all::<Transaction>(state, &keys::transactions(&p.id), "").await? {
+        for t in all::<Transaction>(store, &keys::transactions(&p.id)).await? {
             if seen.insert(t.id.clone()) {
                 firm.transactions.push(t);
             }
         }
     }
     for o in &firm.opportunities {
-        firm.opportunity_history.extend(decode_all(state, &keys::opportunity_history(&o.id), "").await?);
+        firm.opportunity_history.extend(all(store, &keys::opportunity_history(&o.id)).await?);
     }
     firm.compliance_events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
     Ok(firm)
 }
 
 /// The firm analysed for coaching, from memory while nothing audited has changed.
-pub async fn prepared(state: &AppState) -> Result<Arc<Context>, ApiFailure> {
-    let head = state.store.get(keys::AUDIT, keys::AUDIT_HEAD).await?;
-    let as_of = settings(state).await?.as_of;
+pub async fn prepared(store: &Arc<dyn Store>) -> Result<Arc<Context>, ApiFailure> {
+    let head = store.get(keys::AUDIT, keys::AUDIT_HEAD).await?;
+    let settings = store.get(keys::FIRM, keys::FIRM_SETTINGS).await?;
     let key = format!(
-        "{:p}|{}|{}|{as_of}",
-        Arc::as_ptr(&state.store) as *const (),
+        "{:p}|{}|{}|{}",
+        Arc::as_ptr(store) as *const (),
         head.as_ref().map_or(0, |h| h.version),
-        head.as_ref().map(|h| h.data.to_string()).unwrap_or_default()
+        head.as_ref().map(|h| h.data.to_string()).unwrap_or_default(),
+        settings.as_ref().map(|s| s.data.to_string()).unwrap_or_default()
     );
     // A panic elsewhere cannot leave the cache half-written: it holds one value or none.
     if let Some((k, ctx)) = PREPARED.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
@@ -93,7 +106,7 @@ pub async fn prepared(state: &AppState) -> Result<Arc<Context>, ApiFailure> {
     {
         return Ok(ctx.clone());
     }
-    let firm = Arc::new(load_firm(state).await?);
+    let firm = Arc::new(load_firm(store.as_ref()).await?);
     let ctx = tokio::task::spawn_blocking(move || Arc::new(analyse(firm))).await.map_err(|e| {
         ApiFailure::Unprocessable { code: "coaching_failed", message: format!("coaching analysis: {e}") }
     })?;
@@ -113,7 +126,7 @@ pub(super) async fn nudges(
 ) -> Result<Json<NudgesResponse>, ApiFailure> {
     let people = people(&state).await?;
     visible(&people, &person_id, "coaching", |p| authz::may_read_pay(&who, p, &people))?;
-    let ctx = prepared(&state).await?;
+    let ctx = prepared(&state.store).await?;
     let messages = rep_nudges(&ctx, &person_id).into_iter().map(CoachMessage::template).collect();
     Ok(Json(NudgesResponse { person_id, as_of: ctx.as_of(), messages }))
 }
@@ -140,13 +153,13 @@ pub(super) async fn interventions(
         (_, Some(m)) => Some(visible(&people, &m, "team", |_| true)?.id.clone()),
         (_, None) => None,
     };
-    let ctx = prepared(&state).await?;
+    let ctx = prepared(&state.store).await?;
     let messages = weekly_interventions(&ctx, manager_id.as_deref()).into_iter().map(CoachMessage::template).collect();
     Ok(Json(InterventionsResponse { manager_id, as_of: ctx.as_of(), messages }))
 }
 
 pub(super) async fn risk(State(state): State<AppState>) -> Result<Json<RiskResponse>, ApiFailure> {
-    let ctx = prepared(&state).await?;
+    let ctx = prepared(&state.store).await?;
     Ok(Json(RiskResponse {
         as_of: ctx.as_of(),
         messages: leadership_risk(&ctx).into_iter().map(CoachMessage::template).collect(),
@@ -184,7 +197,7 @@ pub(super) async fn draft(
 ) -> Result<Json<ReviewDraft>, ApiFailure> {
     let people = people(&state).await?;
     managed(&who, &people, &person_id)?;
-    let ctx = prepared(&state).await?;
+    let ctx = prepared(&state.store).await?;
     let period = review_period(query.from, query.to, ctx.as_of())?;
     review_draft(&ctx, &person_id, &period)
         .map(Json)
@@ -234,7 +247,7 @@ pub(super) async fn save_review(
     managed(&who, &people, &person_id)?;
     let as_of = settings(&state).await?.as_of;
     let period = review_period(Some(request.from), Some(request.to), as_of)?;
-    let ctx = prepared(&state).await?;
+    let ctx = prepared(&state.store).await?;
     let draft = review_draft(&ctx, &person_id, &period)
         .ok_or_else(|| ApiFailure::not_found(format!("review for {person_id}")))?;
     let mut sections: Vec<SavedReviewSection> = draft
@@ -323,4 +336,59 @@ pub(super) async fn edit_review(
         reason: request.reason.clone(),
     };
     Ok(Json(commit(&state, &idem, writes, change, review).await?))
+}
+
+/// What the weekly run stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeeklyRun {
+    /// The data's as-of date (the partition `COACH#<as_of>`).
+    pub as_of: NaiveDate,
+    /// Managers whose intervention list was stored.
+    pub managers: usize,
+    /// People on those lists (a person appears once per manager above them).
+    pub interventions: usize,
+    /// Risk messages stored.
+    pub risk_messages: usize,
+}
+
+/// Partition of the weekly coaching results for an as-of date.
+pub fn weekly_pk(as_of: NaiveDate) -> String {
+    format!("COACH#{as_of}")
+}
+
+/// The weekly coaching run: every manager's intervention list (sort key
+/// `interventions#<manager id>`) and leadership's risk messages (`risk`), stored with one
+/// audit record in one transaction; a re-run for the same as-of date replaces them.
+pub async fn run_weekly(store: &Arc<dyn Store>) -> Result<WeeklyRun, ApiFailure> {
+    let ctx = prepared(store).await?;
+    let as_of = ctx.as_of();
+    let pk = weekly_pk(as_of);
+    let mut writes = Vec::new();
+    let mut interventions = 0;
+    let managers: Vec<&Person> = ctx.firm.people.iter().filter(|p| p.role == Role::Manager).collect();
+    for m in &managers {
+        let messages: Vec<CoachMessage> =
+            weekly_interventions(&ctx, Some(&m.id)).into_iter().map(CoachMessage::template).collect();
+        interventions += messages.len();
+        let list = InterventionsResponse { manager_id: Some(m.id.clone()), as_of, messages };
+        writes.push(Write::Put {
+            item: Item::new(pk.clone(), format!("interventions#{}", m.id), &list)?,
+            condition: Condition::None,
+        });
+    }
+    let risk: Vec<CoachMessage> = leadership_risk(&ctx).into_iter().map(CoachMessage::template).collect();
+    let run = WeeklyRun { as_of, managers: managers.len(), interventions, risk_messages: risk.len() };
+    writes.push(Write::Put { item: Item::new(pk.clone(), "risk", &risk)?, condition: Condition::None });
+    let entry = plumbline_store::audit::AuditEntry {
+        at: now(),
+        actor: "system".into(),
+        role: "system".into(),
+        action: "coach.weekly".into(),
+        entity: format!("coach/{as_of}"),
+        before_hash: None,
+        after_hash: Some(plumbline_store::audit::hash_json(&serde_json::to_value(&run).unwrap_or_default())),
+        reason: "weekly coaching run".into(),
+    };
+    plumbline_store::audit::append_with(store.as_ref(), writes, entry).await?;
+    Ok(run)
 }

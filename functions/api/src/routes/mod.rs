@@ -3,7 +3,7 @@
 //! applies it before any handler runs, so a route cannot be added without one.
 
 mod audit;
-mod coach;
+pub mod coach;
 mod directory;
 mod imports;
 mod pay;
