@@ -103,7 +103,7 @@ fn records<'a>(deals: &[&'a Deal], key: impl Fn(&'a Deal) -> &'a str) -> BTreeMa
             .collect();
     }
     for (k, mut v) in amounts {
-        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v.sort_by_key(|a| a.0);
         let (mut n, mut s) = (0, 0.0);
         out.entry(k.to_string()).or_default().amounts = v
             .into_iter()
@@ -321,13 +321,12 @@ impl WinModel {
         let Some(closed) = deal.closed else { return Vec::new() };
         let mut days: Vec<NaiveDate> = vec![deal.created];
         days.extend(deal.stages.iter().map(|e| e.date));
-        let mut t = deal.created;
-        while every > 0 {
-            t = t + Days::new(every as u64);
-            if t >= closed.date {
-                break;
+        if every > 0 {
+            let mut t = deal.created + Days::new(every as u64);
+            while t < closed.date {
+                days.push(t);
+                t = t + Days::new(every as u64);
             }
-            days.push(t);
         }
         days.retain(|d| *d < closed.date || *d == deal.created);
         days.sort();

@@ -167,10 +167,10 @@ impl NewBusiness {
         for d in deals {
             if let Some(c) = d.closed.filter(|_| d.won()) {
                 let m = month_start(d.created);
-                if month_start(c.date) == m {
-                    if let Some(v) = by_month.get_mut(&m) {
-                        *v += d.amount_minor;
-                    }
+                if month_start(c.date) == m
+                    && let Some(v) = by_month.get_mut(&m)
+                {
+                    *v += d.amount_minor;
                 }
             }
         }

@@ -53,9 +53,6 @@ fn planted_patterns_are_found_in_the_default_demo_firm() {
 
 #[test]
 fn planted_patterns_are_found_for_another_seed_and_date() {
-    for (seed, as_of) in [(3, "2025-06-30")] {
-        let (firm, planted) = generate(&DemoOptions { seed, as_of: as_of.parse().unwrap() });
-        eprintln!("seed {seed}, as of {as_of}");
-        check(&pipeline_from_firm(&firm), &planted);
-    }
+    let (firm, planted) = generate(&DemoOptions { seed: 3, as_of: "2025-06-30".parse().unwrap() });
+    check(&pipeline_from_firm(&firm), &planted);
 }
