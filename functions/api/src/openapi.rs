@@ -18,6 +18,11 @@ fn origin(name: &str) -> &'static str {
         "ImportReport" => "plumbline_firm::imports (docs/imports.md)",
         "JwkSet" => "RFC 7517 JSON Web Key Set",
         "OpenApi" => "this document",
+        "RegulatedStatementResponse" => "plumbline_regulation::api (docs/regulation.md)",
+        "QuotaPlanRequest" | "TerritoryPlanRequest" | "QuotaProposalRequest" | "TerritoryProposalRequest" => {
+            "plumbline_planning::api (docs/planning.md)"
+        }
+        "QuotaPlan" | "TerritoryProposal" => "plumbline_planning (docs/planning.md)",
         _ => "plumbline_firm::api",
     }
 }

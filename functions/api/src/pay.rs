@@ -115,10 +115,21 @@ pub fn statement_with_adjustments(
     period: &Period,
     adjustments: &[ManualAdjustment],
 ) -> Result<Statement, ApiFailure> {
-    let base = calc(&data.plan, &data.inputs, period)?;
+    let inputs = inputs_with_adjustments(data, period, adjustments)?;
+    calc(&data.plan, &inputs, period)
+}
+
+/// The payee's inputs with the approved manual adjustments due in `period` passed as less
+/// paid to date (see [`statement_with_adjustments`]), so every statement built on them pays them.
+pub fn inputs_with_adjustments(
+    data: &PayeeData,
+    period: &Period,
+    adjustments: &[ManualAdjustment],
+) -> Result<PayeeInputs<'static>, ApiFailure> {
     if adjustments.is_empty() {
-        return Ok(base);
+        return Ok(data.inputs.clone());
     }
+    let base = calc(&data.plan, &data.inputs, period)?;
     let mut owed: BTreeMap<String, Decimal> = BTreeMap::new();
     for a in adjustments {
         *owed.entry(a.component_id.clone()).or_default() += a.amount;
@@ -131,7 +142,7 @@ pub fn statement_with_adjustments(
         let paid = line(LineKind::Adjustment).or(line(LineKind::Component)).map_or(Decimal::ZERO, |l| l.paid_before);
         inputs.paid_to_date.insert(component, paid - amount);
     }
-    calc(&data.plan, &inputs, period)
+    Ok(inputs)
 }
 
 /// The approved manual adjustments paid in `period`'s statement.

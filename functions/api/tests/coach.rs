@@ -116,7 +116,8 @@ async fn coaching_routes_serve_the_insights_and_reviews_are_saved_and_edited_wit
 
     // The weekly run stores every manager's list and the risk messages, audited.
     let store: std::sync::Arc<dyn plumbline_store::Store> = h.store.clone();
-    let run = plumbline_api::routes::coach::run_weekly(&store).await.unwrap();
+    let template = async |f, _: &[String]| plumbline_coach::api::CoachMessage::template(f);
+    let run = plumbline_api::routes::coach::run_weekly(&store, template).await.unwrap();
     assert!(run.managers > 0 && run.interventions >= planted.intervention_candidates.len());
     let pk = plumbline_api::routes::coach::weekly_pk(run.as_of);
     let stored: InterventionsResponse =

@@ -60,6 +60,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /audit", "fffffooo"),
     ("GET /audit/verify", "fffffooo"),
     ("POST /imports/{kind}", "ffffffvf"),
+    ("POST /planning/quotas", "ffffvffv"),
+    ("POST /planning/territories", "ffffvffv"),
     ("GET /coach/nudges/{person_id}", "ononnono"),
     ("GET /coach/interventions", "ffoofffo"),
     ("GET /coach/risk", "fffffffo"),

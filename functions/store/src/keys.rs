@@ -105,3 +105,16 @@ pub fn adjustment(pay_period: &str, id: &str) -> String {
 pub fn idempotency(actor: &str) -> String {
     format!("IDEMP#{actor}")
 }
+
+/// Partition of the regulated-pay sections of plans (conduct gates, deferral, clawback), by plan id.
+pub const REGULATION: &str = "REGULATION";
+
+/// Partition of a person's deferral ledger (awards, cash paid, malus, clawback), by date then id.
+pub fn ledger(person_id: &str) -> String {
+    format!("LEDGER#{person_id}")
+}
+
+/// Partition of the malus and clawback decisions about a person, by decision date then id.
+pub fn pay_decisions(person_id: &str) -> String {
+    format!("PAYDECISION#{person_id}")
+}

@@ -3,6 +3,7 @@
 use crate::audit::{AuditEntry, AuditRecord, append_with};
 use crate::{Condition, Item, Store, StoreError, Write, keys};
 use plumbline_firm::Firm;
+use plumbline_regulation::{Decision, LedgerEntry, Regulation};
 use sha2::{Digest, Sha256};
 
 /// Whether the store already holds a firm.
@@ -62,12 +63,51 @@ pub fn firm_items(firm: &Firm) -> Result<Vec<Item>, StoreError> {
     Ok(items)
 }
 
+/// A firm's regulated pay as seeded: the regulation section of each regulated plan, the
+/// deferral ledger its statements built so far and the malus/clawback decisions taken.
+#[derive(Debug, Clone, Default)]
+pub struct RegulationSeed {
+    /// Plan id and the regulation that applies to every version of it.
+    pub regulations: Vec<(String, Regulation)>,
+    /// Ledger entries (awards, cash paid, malus, clawback), each stored under its payee.
+    pub ledger: Vec<LedgerEntry>,
+    /// Malus and clawback decisions, stored under the person they are about.
+    pub decisions: Vec<Decision>,
+}
+
+/// The items a [`RegulationSeed`] is stored as.
+pub fn regulation_items(seed: &RegulationSeed) -> Result<Vec<Item>, StoreError> {
+    let mut items = Vec::new();
+    for (plan_id, regulation) in &seed.regulations {
+        items.push(Item::new(keys::REGULATION, plan_id, regulation)?);
+    }
+    for e in &seed.ledger {
+        items.push(Item::new(keys::ledger(&e.payee), keys::dated(e.date, &e.id), e)?);
+    }
+    for d in &seed.decisions {
+        items.push(Item::new(keys::pay_decisions(&d.payee), keys::dated(d.decided_on, &d.id), d)?);
+    }
+    Ok(items)
+}
+
 /// Writes the firm, then makes it visible and audits it in one transaction.
 ///
 /// A crash part-way leaves the settings item absent, so the next start seeds again over the
 /// same keys; nothing is half-visible.
 pub async fn seed_firm(store: &dyn Store, firm: &Firm, at: &str, reason: &str) -> Result<AuditRecord, StoreError> {
-    let items = firm_items(firm)?;
+    seed_firm_regulated(store, firm, &RegulationSeed::default(), at, reason).await
+}
+
+/// [`seed_firm`] with the firm's regulated pay (plans' regulation, ledger, decisions) stored too.
+pub async fn seed_firm_regulated(
+    store: &dyn Store,
+    firm: &Firm,
+    regulation: &RegulationSeed,
+    at: &str,
+    reason: &str,
+) -> Result<AuditRecord, StoreError> {
+    let mut items = firm_items(firm)?;
+    items.extend(regulation_items(regulation)?);
     let mut digest = Sha256::new();
     for item in &items {
         digest.update(item.pk.as_bytes());

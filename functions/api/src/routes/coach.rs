@@ -17,7 +17,8 @@ use axum::http::HeaderMap;
 use chrono::{Datelike, NaiveDate};
 use plumbline_coach::api::{CoachMessage, InterventionsResponse, NudgesResponse, RiskResponse, hygiene_summary};
 use plumbline_coach::{
-    CoachConfig, Context, ReviewDraft, ReviewPeriod, leadership_risk, rep_nudges, review_draft, weekly_interventions,
+    CoachConfig, Context, Finding, ReviewDraft, ReviewPeriod, leadership_risk, rep_nudges, review_draft,
+    weekly_interventions,
 };
 use plumbline_engine::{Plan, Transaction};
 use plumbline_firm::api::{EditReviewRequest, ReviewSectionText, SaveReviewRequest, SavedReview, SavedReviewSection};
@@ -358,17 +359,26 @@ pub fn weekly_pk(as_of: NaiveDate) -> String {
 
 /// The weekly coaching run: every manager's intervention list (sort key
 /// `interventions#<manager id>`) and leadership's risk messages (`risk`), stored with one
-/// audit record in one transaction; a re-run for the same as-of date replaces them.
-pub async fn run_weekly(store: &Arc<dyn Store>) -> Result<WeeklyRun, ApiFailure> {
+/// audit record in one transaction; a re-run for the same as-of date replaces them. `word`
+/// turns a finding into its message, given the directory's names (for a guardrail): the
+/// template writer ([`CoachMessage::template`]) or a model behind the guardrail.
+pub async fn run_weekly(
+    store: &Arc<dyn Store>,
+    word: impl AsyncFn(Finding, &[String]) -> CoachMessage,
+) -> Result<WeeklyRun, ApiFailure> {
     let ctx = prepared(store).await?;
     let as_of = ctx.as_of();
     let pk = weekly_pk(as_of);
     let mut writes = Vec::new();
     let mut interventions = 0;
     let managers: Vec<&Person> = ctx.firm.people.iter().filter(|p| p.role == Role::Manager).collect();
+    let names: Vec<String> =
+        ctx.firm.people.iter().map(|p| p.name.clone()).chain(ctx.firm.clients.iter().map(|c| c.name.clone())).collect();
     for m in &managers {
-        let messages: Vec<CoachMessage> =
-            weekly_interventions(&ctx, Some(&m.id)).into_iter().map(CoachMessage::template).collect();
+        let mut messages = Vec::new();
+        for f in weekly_interventions(&ctx, Some(&m.id)) {
+            messages.push(word(f, &names).await);
+        }
         interventions += messages.len();
         let list = InterventionsResponse { manager_id: Some(m.id.clone()), as_of, messages };
         writes.push(Write::Put {
@@ -376,7 +386,10 @@ pub async fn run_weekly(store: &Arc<dyn Store>) -> Result<WeeklyRun, ApiFailure>
             condition: Condition::None,
         });
     }
-    let risk: Vec<CoachMessage> = leadership_risk(&ctx).into_iter().map(CoachMessage::template).collect();
+    let mut risk = Vec::new();
+    for f in leadership_risk(&ctx) {
+        risk.push(word(f, &names).await);
+    }
     let run = WeeklyRun { as_of, managers: managers.len(), interventions, risk_messages: risk.len() };
     writes.push(Write::Put { item: Item::new(pk.clone(), "risk", &risk)?, condition: Condition::None });
     let entry = plumbline_store::audit::AuditEntry {

@@ -7,6 +7,7 @@ pub mod coach;
 mod directory;
 mod imports;
 mod pay;
+mod planning;
 mod plans;
 mod workflow;
 
@@ -68,6 +69,7 @@ const DECIDERS: &[Role] = &[Role::Manager, Role::Designer, Role::Compliance, Rol
 const RESOLVERS: &[Role] = &[Role::Manager];
 const COACHES: &[Role] = &[Role::Manager, Role::Leadership];
 const LEADERSHIP: &[Role] = &[Role::Leadership];
+const PLANNERS: &[Role] = &[Role::Designer, Role::Leadership];
 
 /// Every route of the API, in one table: the router, the access middleware, the OpenAPI
 /// document and the role-matrix test are all built from it.
@@ -265,7 +267,7 @@ pub fn table() -> Vec<RouteDef> {
             "A person's explained statement for a month",
             &[("period", "YYYY-MM, default the firm's current month")],
             None,
-            "StatementResponse",
+            "RegulatedStatementResponse",
             get(pay::statement),
         ),
         route(
@@ -514,6 +516,26 @@ pub fn table() -> Vec<RouteDef> {
             Some("ImportUpload"),
             "ImportReport",
             post(imports::import).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+        ),
+        route(
+            p.clone(),
+            "/planning/quotas",
+            Roles(PLANNERS),
+            "Next plan year's quotas for a scope: the data-driven allocation, last year + x%, and the comparison (computes, changes nothing)",
+            &[],
+            Some("QuotaPlanRequest"),
+            "QuotaPlan",
+            post(planning::quotas),
+        ),
+        route(
+            p.clone(),
+            "/planning/territories",
+            Roles(PLANNERS),
+            "Rebalanced territories for a scope: every account's owner before and after, the moves and why (computes, changes nothing)",
+            &[],
+            Some("TerritoryPlanRequest"),
+            "TerritoryProposal",
+            post(planning::territories),
         ),
     ]
 }

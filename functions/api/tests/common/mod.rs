@@ -11,13 +11,23 @@ use plumbline_store::{EmbeddedStore, Store, seed};
 use std::sync::Arc;
 use tower::ServiceExt;
 
-/// The demo firm, generated once per test binary.
-pub fn firm() -> &'static Firm {
-    static FIRM: std::sync::OnceLock<Firm> = std::sync::OnceLock::new();
-    FIRM.get_or_init(|| {
+/// The demo firm and what it plants, generated once per test binary.
+fn demo() -> &'static (Firm, plumbline_demo::Planted) {
+    static DEMO: std::sync::OnceLock<(Firm, plumbline_demo::Planted)> = std::sync::OnceLock::new();
+    DEMO.get_or_init(|| {
         let options = plumbline_demo::DemoOptions { seed: 7, as_of: "2026-11-20".parse().unwrap() };
-        plumbline_demo::generate(&options).0
+        plumbline_demo::generate(&options)
     })
+}
+
+/// The demo firm.
+pub fn firm() -> &'static Firm {
+    &demo().0
+}
+
+/// What the demo firm plants (conduct-flagged reps, stalling deals, ...).
+pub fn planted() -> &'static plumbline_demo::Planted {
+    &demo().1
 }
 
 /// A fresh store seeded with the demo firm, and the app over it.
@@ -30,9 +40,33 @@ pub struct Harness {
 }
 
 pub async fn harness() -> Harness {
+    harness_with(&seed::RegulationSeed::default()).await
+}
+
+/// The demo firm's regulated pay (the advisers' plan, the planted clawback) and how it is seeded.
+pub fn regulation() -> &'static (plumbline_demo::DemoRegulation, seed::RegulationSeed) {
+    static REGULATION: std::sync::OnceLock<(plumbline_demo::DemoRegulation, seed::RegulationSeed)> =
+        std::sync::OnceLock::new();
+    REGULATION.get_or_init(|| {
+        let demo = plumbline_demo::regulation(firm()).unwrap().expect("the demo firm plants a clawback");
+        let seed = seed::RegulationSeed {
+            regulations: vec![(demo.plan.plan.id.clone(), demo.plan.regulation.clone())],
+            ledger: demo.clawback.ledger.clone(),
+            decisions: vec![demo.clawback.decision.clone()],
+        };
+        (demo, seed)
+    })
+}
+
+/// [`harness`] with the demo firm's regulated pay seeded too.
+pub async fn harness_regulated() -> Harness {
+    harness_with(&regulation().1).await
+}
+
+async fn harness_with(regulation: &seed::RegulationSeed) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(EmbeddedStore::open(&dir.path().join("s.redb")).unwrap());
-    seed::seed_firm(store.as_ref(), firm(), "2026-11-20T00:00:00Z", "test").await.unwrap();
+    seed::seed_firm_regulated(store.as_ref(), firm(), regulation, "2026-11-20T00:00:00Z", "test").await.unwrap();
     let state = AppState { store: store.clone() as Arc<dyn Store>, auth: Arc::new(Auth::development()) };
     Harness { app: router(state.clone()), store, firm: firm(), state, _dir: dir }
 }
