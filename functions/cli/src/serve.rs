@@ -56,8 +56,19 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
         let options = plumbline_demo::DemoOptions { seed: args.seed, as_of: args.as_of };
         let (firm, _) = plumbline_demo::generate(&options);
+        // The wealth advisers' regulated pay: their plan's rules, the planted adviser's
+        // deferral ledger and the clawback compliance decided (docs/regulation.md).
+        let regulation = match plumbline_demo::regulation(&firm)? {
+            Some(demo) => seed::RegulationSeed {
+                regulations: vec![(demo.plan.plan.id.clone(), demo.plan.regulation)],
+                ledger: demo.clawback.ledger,
+                decisions: vec![demo.clawback.decision],
+            },
+            None => seed::RegulationSeed::default(),
+        };
         let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let record = seed::seed_firm(&store, &firm, &at, &format!("demo firm, seed {}", args.seed)).await?;
+        let reason = format!("demo firm, seed {}", args.seed);
+        let record = seed::seed_firm_regulated(&store, &firm, &regulation, &at, &reason).await?;
         tracing::info!(seconds = started.elapsed().as_secs_f32(), audit_seq = record.seq, "seeded the demo firm");
     }
     let state = AppState { store: Arc::new(store) as Arc<dyn Store>, auth: Arc::new(Auth::development()) };

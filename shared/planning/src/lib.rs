@@ -7,6 +7,7 @@
 //! [`TerritoryProposal`]. [`firm`] builds both requests from a firm's records. Methods,
 //! formulas and the heuristic's measured optimality gap are in docs/planning.md.
 
+pub mod api;
 pub mod capacity;
 mod error;
 mod fairness;

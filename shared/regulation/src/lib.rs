@@ -7,6 +7,7 @@
 //! format and worked examples are in `docs/regulation.md`.
 
 pub mod accounting;
+pub mod api;
 pub mod attribution;
 pub mod chargeback;
 pub mod conduct;
