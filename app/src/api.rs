@@ -260,6 +260,33 @@ pub enum ImportOutcome {
     Rejected(ImportRejected),
 }
 
+/// A coaching message as the app shows it: the words (the finding's evidence stays on the
+/// server's record; only what is displayed is decoded).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct CoachText {
+    /// The text shown.
+    pub text: String,
+    /// `template` or `model`.
+    pub source: String,
+}
+
+#[derive(serde::Deserialize)]
+struct CoachMessages {
+    messages: Vec<CoachText>,
+}
+
+/// A person's coaching nudges (`GET /api/coach/nudges/{person_id}`).
+pub async fn nudges(token: &str, person_id: &str) -> Result<Vec<CoachText>, Error> {
+    let reply: CoachMessages = get(token, &format!("/coach/nudges/{}", path_segment(person_id)), &[]).await?;
+    Ok(reply.messages)
+}
+
+/// This week's interventions for the caller's team (`GET /api/coach/interventions`).
+pub async fn interventions(token: &str) -> Result<Vec<CoachText>, Error> {
+    let reply: CoachMessages = get(token, "/coach/interventions", &[]).await?;
+    Ok(reply.messages)
+}
+
 /// Every page of a paged list.
 async fn all_pages<T: DeserializeOwned>(
     token: &str,

@@ -10,6 +10,7 @@ test('manager sees the team table and drills into a member', async ({ page, requ
   await expect(page).toHaveURL(/\/team$/);
   const rows = page.getByTestId('team-row');
   await expect(rows.first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('coach-messages').or(page.getByText('Nobody needs an intervention this week.'))).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('manager-team.png'), fullPage: true });
 
   const first = rows.first().getByRole('link');

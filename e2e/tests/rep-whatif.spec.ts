@@ -114,6 +114,7 @@ test('rep performance shows the gauge, trend and payout curve, and deep links su
   await expect(page.getByRole('meter')).toBeVisible();
   await expect(page.getByRole('img', { name: /payout|Earnings against attainment/i })).toBeVisible();
   await expect(page.getByText('You are here')).toBeVisible();
+  await expect(page.getByTestId('coach-messages').or(page.getByText('No nudges this week.'))).toBeVisible();
   await page.reload();
   await expect(page.getByRole('meter')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('rep-performance.png'), fullPage: true });

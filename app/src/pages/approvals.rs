@@ -81,6 +81,12 @@ pub fn change_summary(change: &ProposedChange) -> String {
         ProposedChange::ManualAdjustment { person_id, component_id, period, amount, .. } => {
             format!("Adjustment of {amount} to {person_id}'s {component_id} for {period}")
         }
+        ProposedChange::QuotaAllocation { year_start, basis, quotas } => {
+            format!("Quotas of {} sellers for the year from {year_start}: {basis}", quotas.len())
+        }
+        ProposedChange::TerritoryMap { year_start, basis, moves } => {
+            format!("{} accounts change owner for the year from {year_start}: {basis}", moves.len())
+        }
     }
 }
 

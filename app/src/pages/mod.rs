@@ -2,7 +2,7 @@
 //! heading.
 
 mod approvals;
-mod performance;
+pub(crate) mod performance;
 mod plans;
 mod signin;
 mod statement;

@@ -90,10 +90,7 @@ fn Performance(data: PayeeData) -> impl IntoView {
             </p>
         </section>
         <Disputes person_id=response.person.person_id.clone()/>
-        <section class="panel" aria-labelledby="coaching-heading">
-            <h2 id="coaching-heading">"Coaching"</h2>
-            <p class="empty">"Coaching nudges are not part of Plumbline yet, so there are none to show."</p>
-        </section>
+        <Coaching person_id=response.person.person_id.clone()/>
     }
 }
 
@@ -224,4 +221,37 @@ fn Disputes(person_id: String) -> impl IntoView {
             }}/>
         </section>
     }
+}
+
+/// The person's coaching nudges from the coaching engine.
+#[component]
+fn Coaching(person_id: String) -> impl IntoView {
+    let session = crate::session::use_session();
+    let token = session.get_untracked().map(|s| s.token).unwrap_or_default();
+    let list = LocalResource::new(move || {
+        let (token, person) = (token.clone(), person_id.clone());
+        async move { api::nudges(&token, &person).await }
+    });
+    view! {
+        <section class="panel" aria-labelledby="coaching-heading">
+            <h2 id="coaching-heading">"Coaching"</h2>
+            <Remote resource=list loading="Loading coaching…" children=|messages| view! { <Messages messages=messages empty="No nudges this week."/> }/>
+        </section>
+    }
+}
+
+/// Coaching messages as a list, each marked when a model worded it.
+#[component]
+pub fn Messages(messages: Vec<api::CoachText>, empty: &'static str) -> impl IntoView {
+    if messages.is_empty() {
+        return view! { <p class="empty">{empty}</p> }.into_any();
+    }
+    view! {
+        <ul class="nudges" data-testid="coach-messages">
+            {messages.into_iter().map(|m| view! {
+                <li>{m.text} {(m.source == "model").then(|| view! { <span class="meta">" (worded by a model)"</span> })}</li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }

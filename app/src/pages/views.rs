@@ -6,6 +6,7 @@ use crate::api;
 use crate::components::charts::{Band, Bar, BarChart, LineChart, Series, compact, percent_label};
 use crate::components::{DataTable, ErrorPanel, Money, Remote};
 use crate::insight;
+use crate::pages::performance::Messages;
 use crate::pages::{PageHead, SignedIn};
 use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;
@@ -54,6 +55,11 @@ pub fn TeamPage() -> impl IntoView {
     view! {
         <SignedIn children=|session| {
             let token = session.token.clone();
+            let itoken = session.token.clone();
+            let interventions = LocalResource::new(move || {
+                let token = itoken.clone();
+                async move { api::interventions(&token).await }
+            });
             let me = session.persona.person_id.clone();
             let rows = LocalResource::new(move || {
                 let token = token.clone();
@@ -63,6 +69,10 @@ pub fn TeamPage() -> impl IntoView {
             view! {
                 <div class="page">
                     <PageHead eyebrow="Team" title="Your team" lede="Attainment and pay from each person's statement, open pipeline from the CRM, and how well it covers the quota still to make."/>
+                    <section class="panel" aria-labelledby="interventions-heading">
+                        <h2 id="interventions-heading">"This week's interventions"</h2>
+                        <Remote resource=interventions loading="Loading interventions…" children=|m| view! { <Messages messages=m empty="Nobody needs an intervention this week."/> }/>
+                    </section>
                     <Remote resource=rows loading="Loading the team's statements…" children=|(rows, pace)| view! { <TeamTable rows=rows pace=pace/> }/>
                 </div>
             }
@@ -156,7 +166,7 @@ fn TeamTable(rows: Vec<MemberRow>, pace: Decimal) -> impl IntoView {
                             <td class="num">{compact(r.open_pipeline)}</td>
                             <td class="num">{coverage}</td>
                             <td>{r.problem.clone().map_or_else(|| risk.to_owned(), |p| format!("No statement: {p}"))}</td>
-                            <td class="meta">"Not available: the API has no hygiene route yet"</td>
+                            <td class="meta">"Not per person in the API yet"</td>
                         </tr>
                     }
                 }).collect_view()}
