@@ -287,6 +287,36 @@ pub async fn interventions(token: &str) -> Result<Vec<CoachText>, Error> {
     Ok(reply.messages)
 }
 
+/// Pipeline hygiene in numbers (the part of the coach's summary the app shows).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Hygiene {
+    /// Open deals.
+    pub open_deals: usize,
+    /// Open deals with at least one flag.
+    pub flagged_deals: usize,
+    /// Flags per rule.
+    pub by_rule: std::collections::BTreeMap<String, usize>,
+    /// Reps whose record says they are over-optimistic.
+    pub over_optimistic_reps: Vec<String>,
+}
+
+/// Leadership's risk view (`GET /api/coach/risk`): the forecasts, the downside messages and
+/// pipeline hygiene.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Risk {
+    /// Where the downside sits, in words.
+    pub messages: Vec<CoachText>,
+    /// P10/P50/P90 per month, team and firm, per currency.
+    pub forecasts: Vec<plumbline_pipeline::CurrencyForecast>,
+    /// Hygiene of the open pipeline.
+    pub hygiene: Hygiene,
+}
+
+/// The firm's forecast, downside and hygiene.
+pub async fn risk(token: &str) -> Result<Risk, Error> {
+    get(token, "/coach/risk", &[]).await
+}
+
 /// Every page of a paged list.
 async fn all_pages<T: DeserializeOwned>(
     token: &str,

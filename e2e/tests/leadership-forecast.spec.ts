@@ -1,9 +1,8 @@
 import { test, expect } from '@playwright/test';
 import { persona, signIn } from './session';
 
-// Leadership lands on the forecast: a P10/P50/P90 range over the open pipeline from the
-// pipeline engine's Monte Carlo (run in the browser), drawn as a fan chart, with where the
-// downside is concentrated.
+// Leadership lands on the forecast: the pipeline engine's P10/P50/P90 range (the coach's risk
+// route), drawn as a fan chart, with where the downside is concentrated and pipeline hygiene.
 test('leadership sees the forecast range as a fan chart with the downside by account', async ({ page, request }, testInfo) => {
   const leader = await persona(request, (p) => p.role === 'leadership');
   await signIn(page, leader);
@@ -18,6 +17,7 @@ test('leadership sees the forecast range as a fan chart with the downside by acc
   expect(p90).toBeGreaterThan(p10);
   await expect(page.getByRole('img', { name: /P10 to P90 range/ })).toBeVisible();
   await expect(page.getByRole('table', { name: /downside/ }).getByRole('row')).not.toHaveCount(1);
+  await expect(page.getByTestId('hygiene')).toContainText('Flagged');
   await page.screenshot({ path: testInfo.outputPath('leadership-forecast.png'), fullPage: true });
 
   await page.setViewportSize({ width: 390, height: 844 });

@@ -8,16 +8,15 @@ use crate::components::{DataTable, ErrorPanel, Money, Remote};
 use crate::insight;
 use crate::pages::performance::Messages;
 use crate::pages::{PageHead, SignedIn};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::Datelike;
 use leptos::prelude::*;
 use plumbline_engine::Currency;
 use plumbline_firm::Role;
-use plumbline_firm::api::{ImportUpload, OrgNode, OrgResponse, PersonView, ProposalRequest, ResolveRequest};
+use plumbline_firm::api::{ImportUpload, OrgNode, PersonView, ProposalRequest, ResolveRequest};
 use plumbline_firm::audit::AuditRecord;
 use plumbline_firm::imports::{ImportKind, ImportRejected, ImportReport};
-use plumbline_firm::records::{ComplianceEvent, ComplianceKind, ForecastCategory, Opportunity, Severity};
+use plumbline_firm::records::{ComplianceEvent, ComplianceKind, Opportunity, Severity};
 use plumbline_firm::workflow::{Dispute, DisputeStatus, ProposedChange};
-use plumbline_pipeline::{ForecastDeal, ForecastSpec, forecast};
 use rust_decimal::Decimal;
 
 /// One team member's row: attainment and pay from their statement, open pipeline.
@@ -264,8 +263,9 @@ fn DisputeCard(dispute: Dispute, token: String, can_resolve: bool, on_done: Call
     }
 }
 
-/// Leadership's forecast: the pipeline engine's Monte Carlo range (P10/P50/P90) over the open
-/// pipeline by month, where the downside is concentrated, and the pipeline by close month.
+/// Leadership's forecast: the pipeline engine's P10/P50/P90 range by month (from the coach's
+/// risk route), where the downside is concentrated, pipeline hygiene, and the open pipeline by
+/// close month.
 #[component]
 pub fn ForecastPage() -> impl IntoView {
     view! {
@@ -274,61 +274,18 @@ pub fn ForecastPage() -> impl IntoView {
             let data = LocalResource::new(move || {
                 let token = token.clone();
                 async move {
-                    let org = api::org(&token).await?;
+                    let risk = api::risk(&token).await?;
                     let opps = api::open_pipeline(&token).await?;
-                    Ok::<_, api::Error>((org, opps))
+                    Ok::<_, api::Error>((risk, opps))
                 }
             });
             view! {
                 <div class="page">
-                    <PageHead eyebrow="Forecast" title="Forecast and pipeline" lede="The range of bookings the open pipeline may bring in each of the next months, where the risk sits, and the pipeline by close month."/>
-                    <Remote resource=data loading="Loading the pipeline…" children=|(org, opps)| view! { <Forecast org=org opps=opps/> }/>
+                    <PageHead eyebrow="Forecast" title="Forecast and pipeline" lede="The range of bookings the open pipeline may bring in each of the next months, where the risk sits, how clean the pipeline is, and the pipeline by close month."/>
+                    <Remote resource=data loading="Running the forecast…" children=|(risk, opps)| view! { <Forecast risk=risk/> <PipelineSummary opps=opps/> }/>
                 </div>
             }
         }/>
-    }
-}
-
-/// Months forecast, from the firm's current month.
-const HORIZON: usize = 6;
-
-/// The forecast's input from open opportunities: each deal's CRM probability falls in its
-/// expected close month (overdue deals in the current month); deals closing after the horizon
-/// are left out. Groups are teams.
-fn forecast_spec(org: &OrgResponse, opps: &[Opportunity], currency: &str) -> ForecastSpec {
-    let start = org.as_of.with_day(1).unwrap_or(org.as_of);
-    let periods: Vec<NaiveDate> = (0..HORIZON).map(|k| start + Months::new(k as u32)).collect();
-    let team_of = |owner: &str| org.people.iter().find(|n| n.person_id == owner).and_then(|n| n.team_id.clone());
-    let mut groups: Vec<String> = Vec::new();
-    let mut deals = Vec::new();
-    for o in opps.iter().filter(|o| o.currency.0 == currency) {
-        let month = o.close_date.with_day(1).unwrap_or(o.close_date).max(start);
-        let Some(k) = periods.iter().position(|p| *p == month) else { continue };
-        let team = team_of(&o.owner_id).unwrap_or_else(|| "No team".to_owned());
-        let group = groups.iter().position(|g| *g == team).unwrap_or_else(|| {
-            groups.push(team);
-            groups.len() - 1
-        });
-        let mut period_probs = vec![0.0; HORIZON];
-        period_probs[k] = f64::from(o.probability) / 100.0;
-        deals.push(ForecastDeal {
-            id: o.id.clone(),
-            account: o.client_id.clone(),
-            group,
-            amount_minor: plumbline_pipeline::firm::minor_units(o.amount),
-            period_probs,
-            commit: o.forecast_category == ForecastCategory::Commit,
-        });
-    }
-    ForecastSpec {
-        periods: periods.iter().map(|p| format!("{}-{:02}", p.year(), p.month())).collect(),
-        groups,
-        deals,
-        run_rates: Vec::new(),
-        shock_sigma: 0.15,
-        plan_minor: None,
-        trials: 2_000,
-        seed: 7,
     }
 }
 
@@ -337,18 +294,11 @@ fn major(minor: i64) -> Decimal {
 }
 
 #[component]
-fn Forecast(org: OrgResponse, opps: Vec<Opportunity>) -> impl IntoView {
-    let mut currencies: Vec<String> = opps.iter().map(|o| o.currency.0.clone()).collect();
-    currencies.sort();
-    currencies.dedup();
+fn Forecast(risk: api::Risk) -> impl IntoView {
+    let api::Risk { messages, forecasts, hygiene } = risk;
+    let currencies: Vec<String> = forecasts.iter().map(|f| f.currency.clone()).collect();
     let chosen = RwSignal::new(currencies.first().cloned().unwrap_or_default());
-    let org = StoredValue::new(org);
-    let opps = StoredValue::new(opps);
-    let result = Memo::new(move |_| {
-        let c = chosen.get();
-        let spec = org.with_value(|o| opps.with_value(|d| forecast_spec(o, d, &c)));
-        (spec.deals.len(), forecast(&spec))
-    });
+    let forecasts = StoredValue::new(forecasts);
     view! {
         <section class="panel" aria-labelledby="range-heading">
             <h2 id="range-heading">"Forecast range"</h2>
@@ -359,7 +309,10 @@ fn Forecast(org: OrgResponse, opps: Vec<Opportunity>) -> impl IntoView {
                 </select>
             </div>
             {move || {
-                let (n, f) = result.get();
+                let c = chosen.get();
+                let Some(f) = forecasts.with_value(|fs| fs.iter().find(|f| f.currency == c).map(|f| f.forecast.clone())) else {
+                    return view! { <p class="empty">"No forecast for this currency."</p> }.into_any();
+                };
                 let points = f.firm.iter().enumerate().map(|(k, r)| (Decimal::from(k), major(r.p10), major(r.p90))).collect();
                 let median = f.firm.iter().enumerate().map(|(k, r)| (Decimal::from(k), major(r.p50))).collect();
                 let ticks = f.periods.iter().enumerate().map(|(k, p)| (Decimal::from(k), p.clone())).collect();
@@ -381,11 +334,6 @@ fn Forecast(org: OrgResponse, opps: Vec<Opportunity>) -> impl IntoView {
                         x_format=compact
                         y_format=compact
                     />
-                    <p class="meta">
-                        {n} " open deals closing in the next " {HORIZON} " months, 2,000 trials of the pipeline engine's Monte Carlo "
-                        "with a firm-wide shock. Win chances here are the CRM's stage probabilities; the trained win model and "
-                        "hygiene flags need the server's forecast route, which the API does not have yet."
-                    </p>
                     <h3>"Where the downside is concentrated"</h3>
                     <DataTable caption="Accounts contributing most to the downside" headers=vec!["Account", "#Open amount", "#Expected shortfall", "#Share of variance"]>
                         {f.downside.accounts.iter().take(10).map(|a| view! {
@@ -407,10 +355,19 @@ fn Forecast(org: OrgResponse, opps: Vec<Opportunity>) -> impl IntoView {
                             </tr>
                         }).collect_view()}
                     </DataTable>
-                }
+                }.into_any()
             }}
+            <Messages messages=messages empty="No downside messages."/>
         </section>
-        <PipelineSummary opps=opps.get_value()/>
+        <section class="panel" aria-labelledby="hygiene-heading">
+            <h2 id="hygiene-heading">"Pipeline hygiene"</h2>
+            <dl class="facts" data-testid="hygiene">
+                <div><dt>"Open deals"</dt><dd>{hygiene.open_deals}</dd></div>
+                <div><dt>"Flagged"</dt><dd>{hygiene.flagged_deals}</dd></div>
+                {hygiene.by_rule.into_iter().map(|(rule, n)| view! { <div><dt>{rule.replace('_', " ")}</dt><dd>{n}</dd></div> }).collect_view()}
+                <div><dt>"Over-optimistic reps"</dt><dd>{hygiene.over_optimistic_reps.len()}</dd></div>
+            </dl>
+        </section>
     }
 }
 
