@@ -128,7 +128,8 @@ pub fn may_design_plans(principal: &Principal) -> bool {
 /// Whether the principal may propose this change.
 ///
 /// Plans: designers. Quotas: designers, and managers for their subtree. Manual adjustments:
-/// designers, compliance (malus and clawback), and managers for their subtree.
+/// designers, compliance (malus and clawback), and managers for their subtree. Quota
+/// allocations and territory maps (whole scopes, from planning): designers.
 pub fn may_propose(
     principal: &Principal,
     change: &ProposedChange,
@@ -141,6 +142,9 @@ pub fn may_propose(
         ProposedChange::QuotaChange { .. } => principal.role == Role::Designer || manages_subject,
         ProposedChange::ManualAdjustment { .. } => {
             matches!(principal.role, Role::Designer | Role::Compliance) || manages_subject
+        }
+        ProposedChange::QuotaAllocation { .. } | ProposedChange::TerritoryMap { .. } => {
+            principal.role == Role::Designer
         }
     }
 }

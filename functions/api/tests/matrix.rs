@@ -62,6 +62,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /imports/{kind}", "ffffffvf"),
     ("POST /planning/quotas", "ffffvffv"),
     ("POST /planning/territories", "ffffvffv"),
+    ("POST /planning/quotas/proposals", "ffffvfff"),
+    ("POST /planning/territories/proposals", "ffffvfff"),
     ("GET /coach/nudges/{person_id}", "ononnono"),
     ("GET /coach/interventions", "ffoofffo"),
     ("GET /coach/risk", "fffffffo"),

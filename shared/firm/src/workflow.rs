@@ -18,12 +18,43 @@ pub enum ProposalKind {
     /// A one-off amount paid (or recovered) in a person's next statement, including malus
     /// and clawback decisions.
     ManualAdjustment,
+    /// Next plan year's quotas for every seller of a scope, from the planning allocation.
+    QuotaAllocation,
+    /// New owners for a scope's accounts, from the territory balancer.
+    TerritoryMap,
 }
 
 impl ProposalKind {
     /// Every kind.
-    pub const ALL: [ProposalKind; 3] =
-        [ProposalKind::PlanVersion, ProposalKind::QuotaChange, ProposalKind::ManualAdjustment];
+    pub const ALL: [ProposalKind; 5] = [
+        ProposalKind::PlanVersion,
+        ProposalKind::QuotaChange,
+        ProposalKind::ManualAdjustment,
+        ProposalKind::QuotaAllocation,
+        ProposalKind::TerritoryMap,
+    ];
+}
+
+/// One seller's quota in a [`ProposedChange::QuotaAllocation`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllocatedQuota {
+    /// The seller.
+    pub person_id: String,
+    /// The annual quota.
+    pub amount: Decimal,
+}
+
+/// One account changing owner in a [`ProposedChange::TerritoryMap`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerChange {
+    /// The client (account).
+    pub client_id: String,
+    /// Its owner when proposed; the move is refused if that changed meanwhile.
+    pub from: String,
+    /// Its new owner.
+    pub to: String,
+    /// Why it moves, from the balancer.
+    pub reason: String,
 }
 
 /// The change itself, applied when the last approval step is approved.
@@ -58,6 +89,24 @@ pub enum ProposedChange {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         dispute_id: Option<String>,
     },
+    /// Set the annual quotas of the plan year starting `year_start` for several sellers at once.
+    QuotaAllocation {
+        /// First day of the plan year.
+        year_start: NaiveDate,
+        /// Which allocation of which scope, e.g. `Data-driven (blend ...), division wealth`.
+        basis: String,
+        /// One quota per seller.
+        quotas: Vec<AllocatedQuota>,
+    },
+    /// Give accounts new owners.
+    TerritoryMap {
+        /// The plan year the map is for.
+        year_start: NaiveDate,
+        /// What produced it, e.g. the scope and the balancer's summary.
+        basis: String,
+        /// The accounts that move.
+        moves: Vec<OwnerChange>,
+    },
 }
 
 impl ProposedChange {
@@ -67,13 +116,17 @@ impl ProposedChange {
             ProposedChange::PlanVersion { .. } => ProposalKind::PlanVersion,
             ProposedChange::QuotaChange { .. } => ProposalKind::QuotaChange,
             ProposedChange::ManualAdjustment { .. } => ProposalKind::ManualAdjustment,
+            ProposedChange::QuotaAllocation { .. } => ProposalKind::QuotaAllocation,
+            ProposedChange::TerritoryMap { .. } => ProposalKind::TerritoryMap,
         }
     }
 
     /// The person the change is about, if it is about one person.
     pub fn subject(&self) -> Option<&str> {
         match self {
-            ProposedChange::PlanVersion { .. } => None,
+            ProposedChange::PlanVersion { .. }
+            | ProposedChange::QuotaAllocation { .. }
+            | ProposedChange::TerritoryMap { .. } => None,
             ProposedChange::QuotaChange { person_id, .. } | ProposedChange::ManualAdjustment { person_id, .. } => {
                 Some(person_id)
             }
@@ -107,7 +160,8 @@ pub struct ApprovalPolicy {
 
 impl Default for ApprovalPolicy {
     /// Manager first, then the function that owns the rules: the designer for quotas and
-    /// adjustments, compliance for plan versions (incentive schemes need a conduct-risk sign-off).
+    /// adjustments, compliance for plan versions, quota allocations and territory maps
+    /// (incentive schemes and targets need a conduct-risk sign-off).
     fn default() -> Self {
         let step = |roles: &[Role]| ApprovalStep { roles: roles.to_vec() };
         ApprovalPolicy {
@@ -123,6 +177,16 @@ impl Default for ApprovalPolicy {
                 ApprovalChain {
                     kind: ProposalKind::ManualAdjustment,
                     steps: vec![step(&[Role::Manager]), step(&[Role::Designer])],
+                },
+                // Targets and books for a whole scope change what everyone in it is paid for:
+                // the same sign-off as a plan version.
+                ApprovalChain {
+                    kind: ProposalKind::QuotaAllocation,
+                    steps: vec![step(&[Role::Manager]), step(&[Role::Compliance])],
+                },
+                ApprovalChain {
+                    kind: ProposalKind::TerritoryMap,
+                    steps: vec![step(&[Role::Manager]), step(&[Role::Compliance])],
                 },
             ],
         }

@@ -3,8 +3,9 @@
 //! builds the rest of the request from the firm's records (see [`crate::firm`]).
 
 use crate::firm::{Scope, quota_request, territory_request};
-use crate::{Method, Override, QuotaRequest, TerritoryRequest};
-use plumbline_firm::Firm;
+use crate::{Method, Override, QuotaPlan, QuotaRequest, TerritoryProposal, TerritoryRequest};
+use plumbline_firm::workflow::{AllocatedQuota, OwnerChange, ProposedChange};
+use plumbline_firm::{Division, Firm};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -73,5 +74,94 @@ impl TerritoryPlanRequest {
             request.workload_weight = weight;
         }
         request
+    }
+}
+
+/// Which of a [`QuotaPlan`]'s two allocations is proposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocationChoice {
+    /// The data-driven allocation (with its overrides).
+    DataDriven,
+    /// "Last year + x%".
+    SpreadAround,
+}
+
+/// `POST /api/planning/quotas/proposals`: run the allocation and submit one of its two
+/// results for approval as a `quota_allocation` proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaProposalRequest {
+    /// The same request as `POST /api/planning/quotas`; the server runs it again.
+    pub plan: QuotaPlanRequest,
+    /// Which allocation becomes the quotas.
+    pub allocation: AllocationChoice,
+    /// Why, for the approvers.
+    pub reason: String,
+}
+
+/// `POST /api/planning/territories/proposals`: balance the territories and submit the moves
+/// for approval as a `territory_map` proposal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerritoryProposalRequest {
+    /// The same request as `POST /api/planning/territories`; the server runs it again.
+    pub plan: TerritoryPlanRequest,
+    /// Why, for the approvers.
+    pub reason: String,
+}
+
+/// A scope in words, e.g. `division wealth`, `team T-WM-1`.
+pub fn scope_label(scope: &Scope) -> String {
+    match scope {
+        Scope::Division(Division::Wealth) => "division wealth".into(),
+        Scope::Division(Division::AssetServicing) => "division asset servicing".into(),
+        Scope::Team(id) => format!("team {id}"),
+    }
+}
+
+/// The proposed change for the chosen allocation of `plan`, computed from `request`.
+pub fn quota_change(
+    request: &QuotaRequest,
+    plan: &QuotaPlan,
+    scope: &Scope,
+    choice: AllocationChoice,
+) -> ProposedChange {
+    let allocation = match choice {
+        AllocationChoice::DataDriven => &plan.data_driven,
+        AllocationChoice::SpreadAround => &plan.spread_around,
+    };
+    ProposedChange::QuotaAllocation {
+        year_start: request.plan_year_start,
+        basis: format!("{}, {}, target {}", allocation.label, scope_label(scope), plan.target),
+        quotas: allocation
+            .lines
+            .iter()
+            .map(|l| AllocatedQuota { person_id: l.person_id.clone(), amount: l.quota })
+            .collect(),
+    }
+}
+
+/// The proposed change for a territory proposal's moves, computed from `request`.
+pub fn territory_change(request: &TerritoryRequest, proposal: &TerritoryProposal, scope: &Scope) -> ProposedChange {
+    ProposedChange::TerritoryMap {
+        year_start: request.plan_year_start,
+        basis: format!(
+            "{}: {} of {} accounts move ({} locked)",
+            scope_label(scope),
+            proposal.summary.moved,
+            proposal.summary.accounts,
+            proposal.summary.locked
+        ),
+        moves: proposal
+            .moves
+            .iter()
+            .map(|m| OwnerChange {
+                client_id: m.account_id.clone(),
+                from: m.from.clone(),
+                to: m.to.clone(),
+                reason: m.reason.clone(),
+            })
+            .collect(),
     }
 }

@@ -537,6 +537,26 @@ pub fn table() -> Vec<RouteDef> {
             "TerritoryProposal",
             post(planning::territories),
         ),
+        route(
+            p.clone(),
+            "/planning/quotas/proposals",
+            Roles(DESIGNER),
+            "Run the quota allocation and submit the chosen allocation for approval (a quota_allocation proposal, audited); approved, the quotas are stored",
+            &[],
+            Some("QuotaProposalRequest"),
+            "Proposal",
+            post(planning::propose_quotas),
+        ),
+        route(
+            p.clone(),
+            "/planning/territories/proposals",
+            Roles(DESIGNER),
+            "Balance the territories and submit the moves for approval (a territory_map proposal, audited); approved, the accounts get their new owners",
+            &[],
+            Some("TerritoryProposalRequest"),
+            "Proposal",
+            post(planning::propose_territories),
+        ),
     ]
 }
 

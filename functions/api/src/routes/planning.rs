@@ -3,14 +3,24 @@
 //! calls `plumbline-planning`, which computes and never applies anything.
 
 use super::coach::load_firm;
+use super::workflow::submit;
 use super::{Body, Caller};
 use crate::AppState;
 use crate::error::ApiFailure;
+use crate::write::Idempotency;
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use plumbline_firm::Firm;
-use plumbline_planning::api::{QuotaPlanRequest, TerritoryPlanRequest};
-use plumbline_planning::{PlanningError, QuotaPlan, TerritoryProposal, balance_territories, plan_quotas};
+use plumbline_firm::api::ProposalRequest;
+use plumbline_firm::workflow::Proposal;
+use plumbline_planning::api::{
+    QuotaPlanRequest, QuotaProposalRequest, TerritoryPlanRequest, TerritoryProposalRequest, quota_change,
+    territory_change,
+};
+use plumbline_planning::{
+    PlanningError, QuotaPlan, QuotaRequest, TerritoryProposal, TerritoryRequest, balance_territories, plan_quotas,
+};
 use plumbline_store::keys;
 
 /// The firm's records the planning requests read: the coaching snapshot plus month-end AUM
@@ -42,33 +52,74 @@ async fn compute<T: Send + 'static>(
         .map_err(refused)
 }
 
-/// Both allocations of next plan year's quotas for the scope, with the comparison.
-pub(crate) async fn quota_plan(state: &AppState, request: &QuotaPlanRequest) -> Result<QuotaPlan, ApiFailure> {
+/// Both allocations of next plan year's quotas for the scope, with the comparison, and the
+/// library request they came from.
+async fn quota_plan(state: &AppState, request: &QuotaPlanRequest) -> Result<(QuotaRequest, QuotaPlan), ApiFailure> {
     let full = request.build(&planning_firm(state).await?);
-    compute(move || plan_quotas(&full)).await
+    let input = full.clone();
+    let plan = compute(move || plan_quotas(&input)).await?;
+    Ok((full, plan))
 }
 
-/// The rebalanced territories for the scope.
-pub(crate) async fn territory_plan(
+/// The rebalanced territories for the scope, and the library request they came from.
+async fn territory_plan(
     state: &AppState,
     request: &TerritoryPlanRequest,
-) -> Result<TerritoryProposal, ApiFailure> {
+) -> Result<(TerritoryRequest, TerritoryProposal), ApiFailure> {
     let full = request.build(&planning_firm(state).await?);
-    compute(move || balance_territories(&full)).await
+    let input = full.clone();
+    let proposal = compute(move || balance_territories(&input)).await?;
+    Ok((full, proposal))
 }
 
 pub(super) async fn quotas(
     State(state): State<AppState>,
-    Caller(_): Caller,
     Body(request): Body<QuotaPlanRequest>,
 ) -> Result<Json<QuotaPlan>, ApiFailure> {
-    Ok(Json(quota_plan(&state, &request).await?))
+    Ok(Json(quota_plan(&state, &request).await?.1))
 }
 
 pub(super) async fn territories(
     State(state): State<AppState>,
-    Caller(_): Caller,
     Body(request): Body<TerritoryPlanRequest>,
 ) -> Result<Json<TerritoryProposal>, ApiFailure> {
-    Ok(Json(territory_plan(&state, &request).await?))
+    Ok(Json(territory_plan(&state, &request).await?.1))
+}
+
+pub(super) async fn propose_quotas(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    headers: HeaderMap,
+    Body(request): Body<QuotaProposalRequest>,
+) -> Result<Json<Proposal>, ApiFailure> {
+    let idem = Idempotency::new(&headers, &who, "POST /planning/quotas/proposals", &request)?;
+    if let Some(done) = idem.replay(&state).await? {
+        return Ok(Json(done));
+    }
+    let (full, plan) = quota_plan(&state, &request.plan).await?;
+    let change = quota_change(&full, &plan, &request.plan.scope, request.allocation);
+    let proposal = ProposalRequest { change, reason: request.reason.clone() };
+    Ok(Json(submit(&state, &who, &idem, &proposal).await?))
+}
+
+pub(super) async fn propose_territories(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    headers: HeaderMap,
+    Body(request): Body<TerritoryProposalRequest>,
+) -> Result<Json<Proposal>, ApiFailure> {
+    let idem = Idempotency::new(&headers, &who, "POST /planning/territories/proposals", &request)?;
+    if let Some(done) = idem.replay(&state).await? {
+        return Ok(Json(done));
+    }
+    let (full, balanced) = territory_plan(&state, &request.plan).await?;
+    if balanced.moves.is_empty() {
+        return Err(ApiFailure::Unprocessable {
+            code: "nothing_to_move",
+            message: "the territories are already as balanced as the limits allow; nothing to propose".into(),
+        });
+    }
+    let change = territory_change(&full, &balanced, &request.plan.scope);
+    let proposal = ProposalRequest { change, reason: request.reason.clone() };
+    Ok(Json(submit(&state, &who, &idem, &proposal).await?))
 }

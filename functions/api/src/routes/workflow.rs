@@ -17,11 +17,11 @@ use plumbline_engine::statement::LineKind;
 use plumbline_engine::{PayeeInputs, Period, Plan};
 use plumbline_firm::api::{DecisionRequest, DisputeRequest, Page, ProposalRequest, ResolveRequest};
 use plumbline_firm::workflow::{
-    ApprovalPolicy, CostImpact, Decision, Dispute, DisputeStatus, ManualAdjustment, Proposal, ProposalKind,
-    ProposalStatus, ProposedChange, Resolution,
+    AllocatedQuota, ApprovalPolicy, CostImpact, Decision, Dispute, DisputeStatus, ManualAdjustment, OwnerChange,
+    Proposal, ProposalKind, ProposalStatus, ProposedChange, Resolution,
 };
-use plumbline_firm::{Person, PlanAssignment, Quota, Role};
-use plumbline_store::{Item, Write, keys};
+use plumbline_firm::{Client, Person, PlanAssignment, Quota, Role};
+use plumbline_store::{Condition, Item, Write, keys};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -169,8 +169,115 @@ async fn evaluate(
                 currency: data.plan.currency.0.clone(),
             }))
         }
+        (ProposedChange::QuotaAllocation { year_start, quotas, .. }, _) => {
+            allocation_cost(state, *year_start, quotas, people, today).await.map(Some)
+        }
+        (ProposedChange::TerritoryMap { year_start, moves, .. }, _) => {
+            check_moves(state, *year_start, moves, people, today).await.map(|()| None)
+        }
         (_, None) => Err(invalid("change.person_id", "names no person".into())),
     }
+}
+
+/// Most sellers or moves one proposal may carry: applying it is one store transaction
+/// (100 writes, with the proposal, its audit record and the idempotency record).
+const MAX_APPLIED: usize = 90;
+
+/// Checks a quota allocation and costs it: the sellers' pay for this plan year to date with
+/// the allocated quotas instead of their current ones (how sensitive pay is to the change).
+async fn allocation_cost(
+    state: &AppState,
+    year_start: chrono::NaiveDate,
+    quotas: &[AllocatedQuota],
+    people: &[Person],
+    today: chrono::NaiveDate,
+) -> Result<CostImpact, ApiFailure> {
+    let invalid = |field: String, message: String| ApiFailure::Invalid { field, message };
+    if quotas.is_empty() || quotas.len() > MAX_APPLIED {
+        return Err(invalid(
+            "change.quotas".into(),
+            format!(
+                "{} sellers; an allocation names 1 to {MAX_APPLIED} (it is applied in one transaction): propose by team",
+                quotas.len()
+            ),
+        ));
+    }
+    if year_start <= today {
+        return Err(invalid("change.year_start".into(), format!("must be a plan year after {today}")));
+    }
+    let period = Period::month_of(today);
+    let (mut before, mut after, mut currency) = (Decimal::ZERO, Decimal::ZERO, String::new());
+    for (i, q) in quotas.iter().enumerate() {
+        let field = |name: &str| format!("change.quotas[{i}].{name}");
+        let Some(person) = people.iter().find(|p| p.id == q.person_id && p.role == Role::Rep) else {
+            return Err(invalid(field("person_id"), format!("{} is not a seller", q.person_id)));
+        };
+        if quotas[..i].iter().any(|o| o.person_id == q.person_id) {
+            return Err(invalid(field("person_id"), format!("{} appears twice", q.person_id)));
+        }
+        if q.amount.is_sign_negative() {
+            return Err(invalid(field("amount"), "must not be negative".into()));
+        }
+        let mut data = payee_data(state, person, people, &period).await?;
+        if !currency.is_empty() && currency != data.plan.currency.0 {
+            return Err(invalid(field("person_id"), "sellers of one allocation share a currency".into()));
+        }
+        currency = data.plan.currency.0.clone();
+        let ytd = year_to_date(&data.plan, &period);
+        before += statement_with_adjustments(&data, &ytd, &[])?.total;
+        data.inputs.annual_quota = Some(q.amount);
+        after += statement_with_adjustments(&data, &ytd, &[])?.total;
+    }
+    Ok(CostImpact {
+        basis: format!(
+            "{} sellers' pay for this plan year to {}, with the allocated quotas in place of their current ones",
+            quotas.len(),
+            period.label
+        ),
+        payees: quotas.len(),
+        before,
+        after,
+        delta: after - before,
+        currency,
+    })
+}
+
+/// Checks a territory map: each account is owned by `from` today and `to` is another seller.
+async fn check_moves(
+    state: &AppState,
+    year_start: chrono::NaiveDate,
+    moves: &[OwnerChange],
+    people: &[Person],
+    today: chrono::NaiveDate,
+) -> Result<(), ApiFailure> {
+    let invalid = |field: String, message: String| ApiFailure::Invalid { field, message };
+    // Each move is two writes (the account leaves one owner's partition for another's).
+    if moves.is_empty() || moves.len() > MAX_APPLIED / 2 {
+        return Err(invalid(
+            "change.moves".into(),
+            format!(
+                "{} accounts move; a territory map moves 1 to {} (it is applied in one transaction): lower max_moved_share or propose by team",
+                moves.len(),
+                MAX_APPLIED / 2
+            ),
+        ));
+    }
+    if year_start <= today {
+        return Err(invalid("change.year_start".into(), format!("must be a plan year after {today}")));
+    }
+    for (i, m) in moves.iter().enumerate() {
+        let field = |name: &str| format!("change.moves[{i}].{name}");
+        if moves[..i].iter().any(|o| o.client_id == m.client_id) {
+            return Err(invalid(field("client_id"), format!("{} moves twice", m.client_id)));
+        }
+        if state.store.get(&keys::clients(&m.from), &m.client_id).await?.is_none() {
+            return Err(invalid(field("from"), format!("{} does not own {}", m.from, m.client_id)));
+        }
+        if m.to == m.from || !people.iter().any(|p| p.id == m.to && p.role == Role::Rep) {
+            return Err(invalid(field("to"), format!("{} is not another seller", m.to)));
+        }
+    }
+    Ok(())
 }
 
 /// The new version against the latest over everyone assigned the plan this year, year to date.
@@ -262,21 +369,32 @@ pub(super) async fn propose(
     Body(request): Body<ProposalRequest>,
 ) -> Result<Json<Proposal>, ApiFailure> {
     let idem = Idempotency::new(&headers, &who, "POST /approvals", &request)?;
-    if let Some(done) = idem.replay(&state).await? {
-        return Ok(Json(done));
+    Ok(Json(submit(&state, &who, &idem, &request).await?))
+}
+
+/// Creates a proposal (checked, costed, its chain copied from the policy) with its audit
+/// record; a replayed idempotency key returns the first proposal.
+pub(super) async fn submit(
+    state: &AppState,
+    who: &Principal,
+    idem: &Idempotency,
+    request: &ProposalRequest,
+) -> Result<Proposal, ApiFailure> {
+    if let Some(done) = idem.replay(state).await? {
+        return Ok(done);
     }
-    let people = people(&state).await?;
-    let proposal = new_proposal(&state, &who, &request, &people).await?;
+    let people = people(state).await?;
+    let proposal = new_proposal(state, who, request, &people).await?;
     let writes = vec![create(keys::PROPOSALS, &proposal.id, &proposal)?];
     let change = Change {
-        who: &who,
+        who,
         action: "proposal.created",
         entity: format!("proposal/{}", proposal.id),
         before: None,
         after: json(&proposal),
         reason: proposal.reason.clone(),
     };
-    Ok(Json(commit(&state, &idem, writes, change, proposal).await?))
+    commit(state, idem, writes, change, proposal).await
 }
 
 async fn load_proposal(state: &AppState, id: &str) -> Result<(Proposal, u64), ApiFailure> {
@@ -331,6 +449,28 @@ pub(super) async fn list_proposals(
     Ok(Json(Page { items, next }))
 }
 
+/// The write that sets a person's quota for a plan year (in the currency of the quota it
+/// replaces, else the person's).
+async fn quota_write(
+    state: &AppState,
+    person_id: &str,
+    year_start: chrono::NaiveDate,
+    amount: Decimal,
+    people: &[Person],
+) -> Result<Write, ApiFailure> {
+    let pk = keys::quotas(person_id);
+    let existing = state.store.get(&pk, &year_start.to_string()).await?;
+    let currency =
+        match &existing {
+            Some(item) => item.decode::<Quota>()?.currency,
+            None => people.iter().find(|p| p.id == person_id).map(|p| p.currency.clone()).ok_or_else(|| {
+                ApiFailure::Unprocessable { code: "no_person", message: format!("{person_id} is gone") }
+            })?,
+        };
+    let quota = Quota { person_id: person_id.to_string(), year_start, amount, currency };
+    replace(&pk, year_start.to_string(), &quota, existing.map(|i| i.version))
+}
+
 /// The writes that apply an approved change.
 async fn apply(state: &AppState, proposal: &Proposal, people: &[Person]) -> Result<Vec<Write>, ApiFailure> {
     match &proposal.change {
@@ -338,16 +478,7 @@ async fn apply(state: &AppState, proposal: &Proposal, people: &[Person]) -> Resu
             Ok(vec![create(keys::PLANS, keys::plan_version(&plan.id, plan.version), plan.as_ref())?])
         }
         ProposedChange::QuotaChange { person_id, year_start, amount } => {
-            let pk = keys::quotas(person_id);
-            let existing = state.store.get(&pk, &year_start.to_string()).await?;
-            let currency = match &existing {
-                Some(item) => item.decode::<Quota>()?.currency,
-                None => people.iter().find(|p| &p.id == person_id).map(|p| p.currency.clone()).ok_or_else(|| {
-                    ApiFailure::Unprocessable { code: "no_person", message: format!("{person_id} is gone") }
-                })?,
-            };
-            let quota = Quota { person_id: person_id.clone(), year_start: *year_start, amount: *amount, currency };
-            Ok(vec![replace(&pk, year_start.to_string(), &quota, existing.map(|i| i.version))?])
+            Ok(vec![quota_write(state, person_id, *year_start, *amount, people).await?])
         }
         ProposedChange::ManualAdjustment { person_id, component_id, period, amount, dispute_id } => {
             let today = settings(state).await?.as_of;
@@ -371,6 +502,32 @@ async fn apply(state: &AppState, proposal: &Proposal, people: &[Person]) -> Resu
                 let (mut dispute, version) = load_dispute(state, id).await?;
                 dispute.status = DisputeStatus::Resolved;
                 writes.push(replace(keys::DISPUTES, id, &dispute, Some(version))?);
+            }
+            Ok(writes)
+        }
+        ProposedChange::QuotaAllocation { year_start, quotas, .. } => {
+            let mut writes = Vec::new();
+            for q in quotas {
+                writes.push(quota_write(state, &q.person_id, *year_start, q.amount, people).await?);
+            }
+            Ok(writes)
+        }
+        ProposedChange::TerritoryMap { moves, .. } => {
+            let mut writes = Vec::new();
+            for m in moves {
+                let gone = || ApiFailure::Conflict {
+                    code: "conflict",
+                    message: format!("{} is no longer owned by {}; propose the map again", m.client_id, m.from),
+                };
+                let item = state.store.get(&keys::clients(&m.from), &m.client_id).await?.ok_or_else(gone)?;
+                let mut client: Client = item.decode()?;
+                client.owner_id = m.to.clone();
+                writes.push(Write::Delete {
+                    pk: keys::clients(&m.from),
+                    sk: m.client_id.clone(),
+                    condition: Condition::VersionIs(item.version),
+                });
+                writes.push(create(keys::clients(&m.to), &m.client_id, &client)?);
             }
             Ok(writes)
         }
