@@ -18,7 +18,9 @@ fn origin(name: &str) -> &'static str {
         "ImportReport" => "plumbline_firm::imports (docs/imports.md)",
         "JwkSet" => "RFC 7517 JSON Web Key Set",
         "OpenApi" => "this document",
-        "RegulatedStatementResponse" => "plumbline_regulation::api (docs/regulation.md)",
+        "RegulatedStatementResponse" | "PayDecisionRequest" | "PayDecisionResponse" => {
+            "plumbline_regulation::api (docs/regulation.md)"
+        }
         "QuotaPlanRequest" | "TerritoryPlanRequest" | "QuotaProposalRequest" | "TerritoryProposalRequest" => {
             "plumbline_planning::api (docs/planning.md)"
         }

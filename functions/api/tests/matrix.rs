@@ -60,6 +60,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /audit", "fffffooo"),
     ("GET /audit/verify", "fffffooo"),
     ("POST /imports/{kind}", "ffffffvf"),
+    ("POST /pay-decisions", "fffffvff"),
     ("POST /planning/quotas", "ffffvffv"),
     ("POST /planning/territories", "ffffvffv"),
     ("POST /planning/quotas/proposals", "ffffvfff"),

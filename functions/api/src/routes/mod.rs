@@ -519,6 +519,16 @@ pub fn table() -> Vec<RouteDef> {
         ),
         route(
             p.clone(),
+            "/pay-decisions",
+            Roles(COMPLIANCE),
+            "Decide malus (unvested deferred pay) or clawback (paid pay) on a regulated payee; writes the ledger entries and the decision (audited)",
+            &[],
+            Some("PayDecisionRequest"),
+            "PayDecisionResponse",
+            post(pay::decide_pay),
+        ),
+        route(
+            p.clone(),
             "/planning/quotas",
             Roles(PLANNERS),
             "Next plan year's quotas for a scope: the data-driven allocation, last year + x%, and the comparison (computes, changes nothing)",

@@ -17,8 +17,10 @@ use plumbline_engine::{Period, Transaction, TxnKind, credit_transaction};
 use plumbline_firm::api::{ConductRequest, Page, StatementResponse, TransactionView};
 use plumbline_firm::workflow::ManualAdjustment;
 use plumbline_firm::{ComplianceEvent, Opportunity, Person, PlanAssignment, Quota, Stage};
-use plumbline_regulation::api::RegulatedStatementResponse;
-use plumbline_regulation::{LedgerEntry, RegulatedInputs, RegulatedPlan, RegulatedStatement, Regulation};
+use plumbline_regulation::api::{DecisionKind, PayDecisionRequest, PayDecisionResponse, RegulatedStatementResponse};
+use plumbline_regulation::{
+    Decision, LedgerEntry, RegulatedInputs, RegulatedPlan, RegulatedStatement, Regulation, apply_clawback, apply_malus,
+};
 use plumbline_store::keys;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -204,6 +206,79 @@ pub(super) async fn record_conduct(
         reason: event.description.clone(),
     };
     Ok(Json(commit(&state, &idem, writes, change, event).await?))
+}
+
+/// Compliance decides malus or clawback on a payee of a regulated plan: the library turns the
+/// decision and the stored ledger into entries, stored with the decision and the audit record
+/// in one transaction. The statement of the decision's month shows them.
+pub(super) async fn decide_pay(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    headers: HeaderMap,
+    Body(request): Body<PayDecisionRequest>,
+) -> Result<Json<PayDecisionResponse>, ApiFailure> {
+    let idem = Idempotency::new(&headers, &who, "POST /pay-decisions", &request)?;
+    if let Some(done) = idem.replay(&state).await? {
+        return Ok(Json(done));
+    }
+    let invalid = |field: &str, message: String| ApiFailure::Invalid { field: field.into(), message };
+    let people = people(&state).await?;
+    let Some(person) = people.iter().find(|p| p.id == request.person_id) else {
+        return Err(invalid("person_id", format!("no person {}", request.person_id)));
+    };
+    let decided_on = request.decided_on.unwrap_or(settings(&state).await?.as_of);
+    let assignments: Vec<PlanAssignment> = decode_all(&state, &keys::assignments(&person.id), "").await?;
+    let current = assignment_in(&assignments, decided_on, decided_on)
+        .ok_or_else(|| invalid("person_id", format!("{} has no plan on {decided_on}", person.name)))?;
+    let plan = plan(&state, &current.plan_id, current.plan_version).await?;
+    let not_regulated = || ApiFailure::Unprocessable {
+        code: "not_regulated",
+        message: format!(
+            "plan {} has no regulated pay (no deferral ledger); propose a manual adjustment instead",
+            plan.id
+        ),
+    };
+    let regulation: Regulation =
+        state.store.get(keys::REGULATION, &plan.id).await?.ok_or_else(not_regulated)?.decode()?;
+    let ledger: Vec<LedgerEntry> = decode_all(&state, &keys::ledger(&person.id), "").await?;
+    let decision = Decision {
+        id: new_id("PD"),
+        payee: person.id.clone(),
+        decided_by: who.person_id.clone(),
+        authority: who.role,
+        decided_on,
+        reason: request.reason.clone(),
+        amount: request.amount,
+        target: request.target.clone(),
+    };
+    let entries = match request.kind {
+        DecisionKind::Malus => apply_malus(&decision, &ledger),
+        DecisionKind::Clawback => {
+            let rule = regulation.clawback.as_ref().ok_or_else(|| ApiFailure::Unprocessable {
+                code: "no_clawback_rule",
+                message: format!("plan {} has no clawback rule", plan.id),
+            })?;
+            apply_clawback(&decision, &ledger, rule, &plan.currency)
+        }
+    }
+    .map_err(|e| invalid("amount", e.to_string()))?;
+    let mut writes = vec![create(keys::pay_decisions(&person.id), keys::dated(decided_on, &decision.id), &decision)?];
+    for e in &entries {
+        writes.push(create(keys::ledger(&person.id), keys::dated(e.date, &e.id), e)?);
+    }
+    let response = PayDecisionResponse { kind: request.kind, decision, entries };
+    let change = Change {
+        who: &who,
+        action: match request.kind {
+            DecisionKind::Malus => "pay.malus",
+            DecisionKind::Clawback => "pay.clawback",
+        },
+        entity: format!("pay-decision/{}", response.decision.id),
+        before: None,
+        after: json(&response),
+        reason: request.reason.clone(),
+    };
+    Ok(Json(commit(&state, &idem, writes, change, response).await?))
 }
 
 #[derive(Debug, Deserialize)]
