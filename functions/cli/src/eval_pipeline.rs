@@ -346,11 +346,11 @@ fn month_result(
     while past > data_start {
         let (exp_past, _) = pipeline_expectation(deals, past, data_start);
         let new_past = NewBusiness::learn(deals, past, WINDOW_MONTHS, Some(data_start)).expect(past);
-        if let (Some((new_mean, _)), Some(won)) = (new_past, actual.get(&past)) {
-            if exp_past > 0.0 {
-                let same = (month.month0() % 3) == (past.month0() % 3);
-                ratios.push((same, ((*won as f64 * 100.0 - new_mean) / exp_past).max(0.05)));
-            }
+        if let (Some((new_mean, _)), Some(won)) = (new_past, actual.get(&past))
+            && exp_past > 0.0
+        {
+            let same = (month.month0() % 3) == (past.month0() % 3);
+            ratios.push((same, ((*won as f64 * 100.0 - new_mean) / exp_past).max(0.05)));
         }
         past = add_months(past, -1);
     }
