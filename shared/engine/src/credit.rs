@@ -192,8 +192,9 @@ pub struct Crediter<'r> {
     roles: Vec<(&'r str, Decimal, i128)>,
     /// Shares, rescaled to sum to one, by the split roles present (indices into `roles`).
     shares: Vec<(Vec<usize>, Vec<Decimal>)>,
-    /// Per split party on the transaction: its index among the parties, and its role's.
-    split: Vec<(usize, usize)>,
+    /// Per split party on the transaction: its index among the parties, its role's, and
+    /// whether its payee is wanted.
+    split: Vec<(usize, usize, bool)>,
     weights: Vec<i128>,
     present: Vec<usize>,
     amounts: Vec<Decimal>,
@@ -221,9 +222,6 @@ impl<'r> Crediter<'r> {
     /// Appends the parts of `txn` credited to `payee` to `out`; without roll-up, a
     /// transaction the payee is not a party to costs nothing.
     pub fn parts_to<'t>(&mut self, txn: &'t Transaction, payee: &str, org: &'t dyn Hierarchy, out: &mut Vec<Part<'t>>) {
-        if self.rules.rollup.is_none() && !txn.parties.iter().any(|p| same_text(&p.payee, payee)) {
-            return;
-        }
         self.parts(txn, org, Some(payee), out);
     }
 
@@ -262,12 +260,20 @@ impl<'r> Crediter<'r> {
         self.split.clear();
         self.weights.clear();
         self.present.clear();
+        // Each party's payee is compared once; without roll-up, a transaction that credits
+        // none of the wanted payees stops here, before any split.
+        let mut any_wanted = false;
         for (i, party) in txn.parties.iter().enumerate() {
+            let mine = wanted(&party.payee);
+            any_wanted |= mine;
             if let Some(r) = self.roles.iter().position(|(role, _, _)| same_text(role, &party.role)) {
-                self.split.push((i, r));
+                self.split.push((i, r, mine));
                 self.weights.push(self.roles[r].2);
                 self.present.push(r);
             }
+        }
+        if !any_wanted && self.rules.rollup.is_none() {
+            return;
         }
         // A lone split party takes the whole amount: nothing to allocate.
         if self.split.len() == 1 {
@@ -278,8 +284,8 @@ impl<'r> Crediter<'r> {
         }
         let set = self.share_set();
         for k in 0..self.split.len() {
-            let i = self.split[k].0;
-            if wanted(&txn.parties[i].payee) {
+            let (i, _, mine) = self.split[k];
+            if mine {
                 let share = self.share(set, k);
                 out.push(Part {
                     payee: &txn.parties[i].payee,
@@ -320,6 +326,9 @@ impl<'r> Crediter<'r> {
             }));
         }
         let overlays = &self.rules.overlays;
+        if overlays.is_empty() {
+            return;
+        }
         out.extend(
             txn.parties.iter().enumerate().filter(|(_, p)| overlays.contains(&p.role) && wanted(&p.payee)).map(
                 |(i, p)| Part { payee: &p.payee, source: Source::Party(i), amount: txn.amount, share: Decimal::ONE },

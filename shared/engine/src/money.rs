@@ -92,9 +92,21 @@ pub struct Scratch {
 pub fn allocate_into(amount: Decimal, weights: &[i128], digits: u32, out: &mut Vec<Decimal>, scratch: &mut Scratch) {
     let digits = digits.max(amount.scale());
     let minor = amount.mantissa() * 10i128.pow(digits - amount.scale());
-    allocate_minor_into(minor, weights, &mut scratch.parts, &mut scratch.remainders);
+    // A part that fits in 64 bits (all of them, in practice) becomes a `Decimal` without
+    // 128-bit arithmetic.
+    let decimal = |p: i128| {
+        i64::try_from(p).map_or_else(|_| Decimal::from_i128_with_scale(p, digits), |p| Decimal::new(p, digits))
+    };
     out.clear();
-    out.extend(scratch.parts.iter().map(|p| Decimal::from_i128_with_scale(*p, digits)));
+    let n = weights.len();
+    if n <= FEW {
+        let (mut parts, mut remainders) = ([0i128; FEW], [0i128; FEW]);
+        split(minor, weights, &mut parts[..n], &mut remainders[..n]);
+        out.extend(parts[..n].iter().map(|&p| decimal(p)));
+        return;
+    }
+    allocate_minor_into(minor, weights, &mut scratch.parts, &mut scratch.remainders);
+    out.extend(scratch.parts.iter().map(|&p| decimal(p)));
 }
 
 /// Decimal weights as integers on one common scale (0.7 and 0.3 become 7 and 3); negative
@@ -111,29 +123,38 @@ pub fn allocate_minor(amount: i128, weights: &[i128]) -> Vec<i128> {
     parts
 }
 
+/// Up to this many parties split on the stack, without touching the buffers.
+const FEW: usize = 8;
+
 /// [`allocate_minor`] writing into `parts`, with `remainders` as scratch, so hot loops do not
 /// allocate.
 pub fn allocate_minor_into(amount: i128, weights: &[i128], parts: &mut Vec<i128>, remainders: &mut Vec<i128>) {
     parts.clear();
+    parts.resize(weights.len(), 0);
     remainders.clear();
+    remainders.resize(weights.len(), 0);
+    split(amount, weights, parts, remainders);
+}
+
+/// The split rule of [`allocate`] on minor units: fills `parts` (one per weight, all zero
+/// when the weights sum to zero), using `remainders` (as long) as scratch.
+fn split(amount: i128, weights: &[i128], parts: &mut [i128], remainders: &mut [i128]) {
     let total: i128 = weights.iter().sum();
     if weights.is_empty() || total == 0 {
-        parts.resize(weights.len(), 0);
+        parts.fill(0);
         return;
     }
     let magnitude = amount.abs();
     // 64-bit division is several times faster than 128-bit; use it whenever nothing overflows.
     let narrow = magnitude < i128::from(i64::MAX) && weights.iter().all(|w| magnitude * w < i128::from(i64::MAX));
-    for w in weights {
+    for (i, w) in weights.iter().enumerate() {
         let exact = magnitude * w;
-        if narrow {
+        (parts[i], remainders[i]) = if narrow {
             let (e, t) = (exact as i64, total as i64);
-            parts.push(i128::from(e / t));
-            remainders.push(i128::from(e % t));
+            (i128::from(e / t), i128::from(e % t))
         } else {
-            parts.push(exact / total);
-            remainders.push(exact % total);
-        }
+            (exact / total, exact % total)
+        };
     }
     let mut left = magnitude - parts.iter().sum::<i128>();
     while left > 0 {

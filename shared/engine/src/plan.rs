@@ -17,9 +17,19 @@ pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, f
 /// Whether `amount` is beyond [`MAX_AMOUNT`] either way, compared on the mantissa so the
 /// per-transaction check costs no rescaling.
 pub fn beyond_max_amount(amount: Decimal) -> bool {
-    // From scale 14 up, 10^(15 + scale) exceeds any 96-bit mantissa.
-    let scale = amount.scale();
-    scale < 14 && amount.mantissa().unsigned_abs() > 10u128.pow(15 + scale)
+    // From scale 14 up, 10^(15 + scale) exceeds any 96-bit mantissa. The limits are a table:
+    // crediting checks every transaction, and a 128-bit power is a loop of multiplications.
+    const LIMITS: [u128; 14] = {
+        let mut limits = [0u128; 14];
+        let mut i = 0;
+        while i < 14 {
+            limits[i] = 10u128.pow(15 + i as u32);
+            i += 1;
+        }
+        limits
+    };
+    let scale = amount.scale() as usize;
+    scale < 14 && amount.mantissa().unsigned_abs() > LIMITS[scale]
 }
 
 /// Largest multiple or tier edge a plan may state (attainment 1000 = 100,000%).
