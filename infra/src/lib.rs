@@ -224,6 +224,16 @@ fn as_list(value: &Value) -> Vec<&Value> {
     }
 }
 
+/// Both branches of a `Fn::If` (either may be deployed), without `AWS::NoValue`; the value
+/// itself otherwise.
+fn branches(value: &Value) -> Vec<&Value> {
+    match value.get("Fn::If").and_then(Value::as_array) {
+        Some(parts) if parts.len() == 3 => parts[1..].iter().flat_map(branches).collect(),
+        _ if value.get("Ref") == Some(&Value::from("AWS::NoValue")) => Vec::new(),
+        _ => vec![value],
+    }
+}
+
 fn is_true(value: Option<&Value>) -> bool {
     matches!(value, Some(Value::Bool(true))) || value.and_then(Value::as_str) == Some("true")
 }
@@ -245,7 +255,7 @@ fn policy_documents(t: &Template) -> Vec<(&str, bool, &Value)> {
         let kind = body["Type"].as_str().unwrap_or("");
         match kind {
             "AWS::IAM::Role" => {
-                for policy in as_list(&props["Policies"]) {
+                for policy in as_list(&props["Policies"]).into_iter().flat_map(branches) {
                     docs.push((id.as_str(), true, &policy["PolicyDocument"]));
                 }
             }
@@ -455,6 +465,7 @@ pub fn function_access(t: &Template, allowed: &BTreeMap<&str, Grants<'_>>) -> Ve
         }
         let mut statements: Vec<&Value> = as_list(&role_body["Properties"]["Policies"])
             .into_iter()
+            .flat_map(branches)
             .flat_map(|policy| as_list(&policy["PolicyDocument"]["Statement"]))
             .collect();
         for (policy_id, policy) in t.of_type("AWS::IAM::Policy").chain(t.of_type("AWS::IAM::ManagedPolicy")) {

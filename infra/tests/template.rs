@@ -32,6 +32,11 @@ const IMPORT: Grants<'static> = &[
     ("ImportDeadLetterQueue", &["sqs:SendMessage"]),
 ];
 const AUDIT: Grants<'static> = &[("Table", READ)];
+const COACH: Grants<'static> = &[
+    ("Table", &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"]),
+    // Only the one model the firm named, and only when LlmWriter is on.
+    ("BedrockModelId", &["bedrock:InvokeModel"]),
+];
 
 /// What each function may reach besides its own log group: the access table a reviewer signs.
 fn access() -> BTreeMap<&'static str, Grants<'static>> {
@@ -40,6 +45,7 @@ fn access() -> BTreeMap<&'static str, Grants<'static>> {
         ("ApiFunction", API),
         ("ImportFunction", IMPORT),
         ("AuditFunction", AUDIT),
+        ("CoachFunction", COACH),
     ])
 }
 
@@ -82,7 +88,7 @@ fn the_template_has_every_security_property() {
 fn the_template_deploys_the_expected_functions() {
     let t = template();
     let functions: Vec<&str> = t.functions().into_iter().map(|(id, _)| id).collect();
-    assert_eq!(functions, ["ApiFunction", "AuditFunction", "ImportFunction", "TokenFunction"]);
+    assert_eq!(functions, ["ApiFunction", "AuditFunction", "CoachFunction", "ImportFunction", "TokenFunction"]);
 }
 
 /// Every function is built from a binary that exists in the crate its CodeUri names, so
@@ -344,7 +350,7 @@ fn a_function_on_another_runtime_is_caught() {
     let broken = mutated(|doc| resource(doc, "ApiFunction")["Properties"]["Architectures"] = json!(["x86_64"]));
     assert!(mentions(&plumbline_infra::runtimes(&broken), "ApiFunction", "arm64"));
     let broken = mutated(|doc| doc["Globals"]["Function"]["Runtime"] = json!("provided.al2"));
-    assert_eq!(plumbline_infra::runtimes(&broken).iter().filter(|f| f.problem.contains("al2023")).count(), 4);
+    assert_eq!(plumbline_infra::runtimes(&broken).iter().filter(|f| f.problem.contains("al2023")).count(), 5);
 }
 
 /// The variables each function's code requires (`required("NAME")` in the helpers of
@@ -391,4 +397,16 @@ fn every_function_gets_the_variables_its_code_requires() {
             }
         }
     }
+}
+
+/// A policy behind a condition (the coach's Bedrock access) is checked as if it were on.
+#[test]
+fn a_conditional_policy_is_checked_too() {
+    let broken = mutated(|doc| {
+        resource(doc, "CoachRole")["Properties"]["Policies"][2]["Fn::If"][1]["PolicyDocument"]["Statement"][0]["Action"] =
+            json!("bedrock:*")
+    });
+    assert!(mentions(&plumbline_infra::wildcards(&broken), "CoachRole", "wildcard action bedrock:*"));
+    let findings = plumbline_infra::function_access(&broken, &access());
+    assert!(mentions(&findings, "CoachRole", "bedrock:* on BedrockModelId"), "{findings:?}");
 }
