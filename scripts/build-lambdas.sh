@@ -90,6 +90,8 @@ cat >"$WORK/api.json" <<'EOF'
  "isBase64Encoded":false}
 EOF
 echo '{"version":"0","id":"measure","detail-type":"Scheduled Event","source":"aws.events","detail":{}}' >"$WORK/audit.json"
+# The coach's answer on an empty table depends on its rules; only that it answers is checked.
+cp "$WORK/audit.json" "$WORK/coach.json"
 cat >"$WORK/token.json" <<'EOF'
 {"version":"2","triggerSource":"TokenGeneration_Authentication","region":"eu-west-2","userPoolId":"eu-west-2_measure","userName":"measure",
  "request":{"userAttributes":{"sub":"measure","custom:person_id":"P0001"},"groupConfiguration":{"groupsToOverride":["rep"]},"scopes":["openid"]},
@@ -106,6 +108,7 @@ for bin in "${BINS[@]}"; do
     audit) expect='"records":0' ;;
     token) expect='P0001' ;;
     import) answer=error expect='not under incoming/' ;;
+    coach) answer=any ;;
   esac
   [[ -f "$WORK/$bin.json" ]] || { echo "no measurement event for $bin: add one to scripts/build-lambdas.sh" >&2; exit 1; }
   AWS_LAMBDA_FUNCTION_NAME="plumbline-$bin" "$PYTHON" scripts/lambda-init-time.py --runs "${RUNS:-30}" \
