@@ -63,6 +63,8 @@ pub(crate) fn plans(ctx: &Ctx) -> Vec<Plan> {
         cap_amount: None,
         cap_fixed_pay_multiple: None,
         draw: None,
+        calendar: None,
+        fx_method: None,
     };
     let servicing = Plan {
         id: SERVICING_PLAN.into(),
@@ -96,6 +98,8 @@ pub(crate) fn plans(ctx: &Ctx) -> Vec<Plan> {
         cap_amount: None,
         cap_fixed_pay_multiple: None,
         draw: None,
+        calendar: None,
+        fx_method: None,
     };
     vec![wealth, servicing]
 }

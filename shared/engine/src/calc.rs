@@ -383,7 +383,7 @@ fn convert_foreign(
         if txn.currency == plan.currency || !relevant || !measured() {
             continue;
         }
-        let method = match fx.method {
+        let method = match plan.fx_method.unwrap_or(fx.method) {
             FxMethod::AsOfTransactionDate => ConversionMethod::AsOfTransactionDate,
             FxMethod::MonthlyAverage => ConversionMethod::PeriodAverage(Period::month_of(txn.date)),
         };

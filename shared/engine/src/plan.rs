@@ -2,6 +2,8 @@
 //!
 //! The JSON reference, with an example of every component, is in `docs/plans.md`.
 
+use crate::calc::FxMethod;
+use crate::calendar::{CalendarError, FiscalCalendar};
 use crate::money::{Currency, RoundingRule};
 use crate::transaction::{MoneyOrigin, TxnKind, same_text};
 use chrono::NaiveDate;
@@ -78,6 +80,14 @@ pub struct Plan {
     /// A monthly draw or guarantee, paid when the month's earnings fall short.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draw: Option<Draw>,
+    /// The fiscal calendar the plan's periods follow (4-4-5 weeks, ...); without one,
+    /// calendar months in years starting in `year_start_month` (see [`Plan::fiscal_calendar`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<FiscalCalendar>,
+    /// Which rate converts amounts in other currencies; without it, the method of the
+    /// payee inputs' rate table (as of the transaction date unless it says otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fx_method: Option<FxMethod>,
 }
 
 fn default_year_start() -> u32 {
@@ -572,6 +582,12 @@ impl Problems {
 }
 
 impl Plan {
+    /// The fiscal calendar the plan follows: its own, else calendar months from
+    /// `year_start_month`.
+    pub fn fiscal_calendar(&self) -> FiscalCalendar {
+        self.calendar.clone().unwrap_or_else(|| FiscalCalendar::monthly(self.year_start_month))
+    }
+
     /// Parses and validates a plan document.
     pub fn from_json(text: &str) -> Result<Plan, PlanError> {
         let plan: Plan = serde_json::from_str(text).map_err(|e| PlanError::Malformed {
@@ -607,6 +623,11 @@ impl Plan {
         }
         if !(1..=12).contains(&self.year_start_month) {
             p.add("year_start_month", "must be a month number from 1 to 12");
+        }
+        if let Some(Err(CalendarError::InvalidMonth { field, month })) =
+            self.calendar.as_ref().map(FiscalCalendar::validate)
+        {
+            p.add(format!("calendar.{field}"), format!("must be a month number from 1 to 12, got {month}"));
         }
         if let Some(to) = self.effective_to
             && to < self.effective_from
@@ -869,6 +890,20 @@ mod tests {
         let plan = Plan::from_json(GOOD).unwrap();
         assert_eq!(plan.crediting.splits.len(), 1);
         assert_eq!(MAX_AMOUNT, Decimal::from(1_000_000_000_000_000i64));
+    }
+
+    #[test]
+    fn the_plan_names_its_calendar_and_conversion_method() {
+        let plan = Plan::from_json(GOOD).unwrap();
+        assert_eq!((plan.calendar.as_ref(), plan.fx_method), (None, None));
+        assert_eq!(plan.fiscal_calendar(), FiscalCalendar::monthly(1));
+        let fields = r#""calendar": {"type": "weekly", "pattern": "4-4-5", "end_month": 3, "end_weekday": "Sat",
+            "year_end": "last_in_month"}, "fx_method": "monthly_average", "components""#;
+        let plan = Plan::from_json(&GOOD.replace("\"components\"", fields)).unwrap();
+        assert_eq!(plan.fx_method, Some(FxMethod::MonthlyAverage));
+        assert!(matches!(plan.fiscal_calendar(), FiscalCalendar::Weekly { end_month: 3, .. }));
+        let bad = GOOD.replace("\"components\"", &fields.replace("\"end_month\": 3", "\"end_month\": 13"));
+        assert_eq!(problems(&bad), ["calendar.end_month: must be a month number from 1 to 12, got 13"]);
     }
 
     #[test]

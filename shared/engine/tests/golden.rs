@@ -21,7 +21,7 @@ struct Case {
     rounding: String,
     plan: serde_json::Value,
     inputs: PayeeInputs<'static>,
-    /// `YYYY-MM`; with a `calendar`, `FISCAL_YEAR:PERIOD` such as `2025:3`.
+    /// `YYYY-MM`; with a calendar (the case's, else the plan's), `FISCAL_YEAR:PERIOD` such as `2025:3`.
     period: String,
     /// A fiscal calendar the period follows, instead of the plan's months.
     #[serde(default)]
@@ -139,7 +139,8 @@ fn run(path: &Path) -> Vec<String> {
         Ok(plan) => plan,
         Err(e) => return vec![format!("plan: {e}")],
     };
-    let calculated = match &case.calendar {
+    // The case's calendar, else the plan's own.
+    let calculated = match case.calendar.as_ref().or(plan.calendar.as_ref()) {
         None => match Period::parse_month(&case.period) {
             Some(period) => statement_for_period(&plan, &case.inputs, &period),
             None => return vec![format!("period {:?} is not YYYY-MM", case.period)],

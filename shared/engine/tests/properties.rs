@@ -172,6 +172,8 @@ fn build_plan(components: &[ComponentSpec], spec: &PlanSpec, decelerate: bool, d
             from: None,
             to: None,
         }),
+        calendar: None,
+        fx_method: None,
     }
 }
 
