@@ -16,6 +16,8 @@ use plumbline_firm::audit::{AuditRecord, Verification};
 use plumbline_firm::imports::{ImportRejected, ImportReport};
 use plumbline_firm::records::{ComplianceEvent, Opportunity, PlanAssignment, Quota, Team};
 use plumbline_firm::workflow::{Dispute, Proposal};
+use plumbline_planning::api::{QuotaPlanRequest, QuotaProposalRequest, TerritoryPlanRequest, TerritoryProposalRequest};
+use plumbline_planning::{QuotaPlan, TerritoryProposal};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -193,6 +195,26 @@ pub async fn propose(token: &str, request: &ProposalRequest) -> Result<Proposal,
 /// Approves or rejects the step of `proposal_id` waiting on the caller.
 pub async fn decide(token: &str, proposal_id: &str, request: &DecisionRequest) -> Result<Proposal, Error> {
     post(token, &format!("/approvals/{}/decision", path_segment(proposal_id)), request).await
+}
+
+/// Runs the data-driven and "last year + x%" quota allocations for a scope (changes nothing).
+pub async fn plan_quotas(token: &str, request: &QuotaPlanRequest) -> Result<QuotaPlan, Error> {
+    post(token, "/planning/quotas", request).await
+}
+
+/// Balances a scope's territories (changes nothing).
+pub async fn plan_territories(token: &str, request: &TerritoryPlanRequest) -> Result<TerritoryProposal, Error> {
+    post(token, "/planning/territories", request).await
+}
+
+/// Submits one of a quota plan's allocations for approval.
+pub async fn propose_quotas(token: &str, request: &QuotaProposalRequest) -> Result<Proposal, Error> {
+    post(token, "/planning/quotas/proposals", request).await
+}
+
+/// Submits a territory balancing's moves for approval.
+pub async fn propose_territories(token: &str, request: &TerritoryProposalRequest) -> Result<Proposal, Error> {
+    post(token, "/planning/territories/proposals", request).await
 }
 
 /// Disputes the caller may see.

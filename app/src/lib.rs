@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/disputes") view=DisputesPage/>
                     <Route path=path!("/plans") view=PlansPage/>
                     <Route path=path!("/plans/:plan") view=PlanEditorPage/>
+                    <Route path=path!("/planning") view=PlanningPage/>
                     <Route path=path!("/forecast") view=ForecastPage/>
                     <Route path=path!("/conduct") view=ConductPage/>
                     <Route path=path!("/audit") view=AuditPage/>

@@ -12,10 +12,12 @@ pub fn links(role: Role) -> &'static [Link] {
         Role::Manager => {
             &[("/team", "Team"), ("/approvals", "Approvals"), ("/disputes", "Disputes"), ("/statement", "My statement")]
         }
-        Role::Designer => &[("/plans", "Plans"), ("/approvals", "Approvals")],
+        Role::Designer => &[("/plans", "Plans"), ("/planning", "Planning"), ("/approvals", "Approvals")],
         Role::Compliance => &[("/conduct", "Conduct"), ("/audit", "Audit log"), ("/approvals", "Approvals")],
         Role::Admin => &[("/imports", "Imports"), ("/people", "People"), ("/audit", "Audit log")],
-        Role::Leadership => &[("/forecast", "Forecast"), ("/team", "Teams"), ("/audit", "Audit log")],
+        Role::Leadership => {
+            &[("/forecast", "Forecast"), ("/team", "Teams"), ("/planning", "Planning"), ("/audit", "Audit log")]
+        }
     }
 }
 

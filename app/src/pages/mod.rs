@@ -3,6 +3,7 @@
 
 mod approvals;
 pub(crate) mod performance;
+mod planning;
 mod plans;
 mod signin;
 mod statement;
@@ -11,6 +12,7 @@ mod whatif;
 
 pub use approvals::ApprovalsPage;
 pub use performance::PerformancePage;
+pub use planning::PlanningPage;
 pub use plans::{PlanEditorPage, PlansPage};
 pub use signin::SignInPage;
 pub use statement::StatementPage;
