@@ -18,6 +18,7 @@ use plumbline_firm::records::{ComplianceEvent, Opportunity, PlanAssignment, Quot
 use plumbline_firm::workflow::{Dispute, Proposal};
 use plumbline_planning::api::{QuotaPlanRequest, QuotaProposalRequest, TerritoryPlanRequest, TerritoryProposalRequest};
 use plumbline_planning::{QuotaPlan, TerritoryProposal};
+use plumbline_regulation::api::RegulatedStatementResponse;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -118,6 +119,17 @@ pub async fn dev_token(person_id: &str) -> Result<TokenResponse, Error> {
 
 /// A payee's statement for `period` (`YYYY-MM`), or for the current period when `None`.
 pub async fn statement(token: &str, person_id: &str, period: Option<&str>) -> Result<StatementResponse, Error> {
+    let path = format!("/statements/{}", path_segment(person_id));
+    get(token, &path, &[("period", period)]).await
+}
+
+/// A payee's statement with its regulated part (`regulated` is `None` when the plan has no
+/// regulated pay): the same route as [`statement`].
+pub async fn regulated_statement(
+    token: &str,
+    person_id: &str,
+    period: Option<&str>,
+) -> Result<RegulatedStatementResponse, Error> {
     let path = format!("/statements/{}", path_segment(person_id));
     get(token, &path, &[("period", period)]).await
 }

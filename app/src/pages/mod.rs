@@ -5,6 +5,7 @@ mod approvals;
 pub(crate) mod performance;
 mod planning;
 mod plans;
+mod regulated;
 mod signin;
 mod statement;
 pub(crate) mod views;

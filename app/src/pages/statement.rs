@@ -1,5 +1,6 @@
 //! The statement page at `/statement?period=YYYY-MM`: the total, and every line behind it.
 
+use super::regulated::RegulatedPanel;
 use crate::api;
 use crate::components::{AttainmentBar, ErrorPanel, Loading, Money};
 use crate::dates::{month_name, short_date};
@@ -14,6 +15,7 @@ use plumbline_engine::format::percent;
 use plumbline_engine::statement::{FigureUnit, LineKind};
 use plumbline_engine::{Currency, Period, Statement, StatementLine};
 use plumbline_firm::api::{ApiError, DisputeRequest, StatementResponse};
+use plumbline_regulation::api::RegulatedStatementResponse;
 use rust_decimal::Decimal;
 
 /// `1–30 Nov 2026`.
@@ -68,7 +70,7 @@ fn StatementView(session: Session) -> impl IntoView {
                     field: Some("period".to_owned()),
                 }));
             }
-            api::statement(&token, &person_id, period.as_deref()).await
+            api::regulated_statement(&token, &person_id, period.as_deref()).await
         }
     });
 
@@ -113,7 +115,10 @@ fn StatementView(session: Session) -> impl IntoView {
                     let name = name.clone();
                     Suspend::new(async move {
                         match statement.await {
-                            Ok(response) => view! { <StatementBody response=response pending=pending/> }.into_any(),
+                            Ok(RegulatedStatementResponse { response, regulated }) => view! {
+                                <StatementBody response=response pending=pending/>
+                                {regulated.map(|r| view! { <RegulatedPanel regulated=r/> })}
+                            }.into_any(),
                             Err(error) if error.is_unauthorized() => {
                                 view! { <Loading label="Signing you out…"/> }.into_any()
                             }

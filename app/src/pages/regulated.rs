@@ -1,0 +1,94 @@
+//! The regulated part of a statement (plans with regulated pay): conduct reductions with the
+//! event and rule, deferral and vesting, malus and clawback, and what is paid now, deferred
+//! and still unvested.
+
+use crate::components::{DataTable, Money};
+use leptos::prelude::*;
+use plumbline_regulation::statement::{LineKind, RegulatedStatement};
+
+fn kind_label(kind: LineKind) -> &'static str {
+    match kind {
+        LineKind::Pay => "Pay",
+        LineKind::Conduct => "Conduct reduction",
+        LineKind::Chargeback => "Chargeback",
+        LineKind::ClientAttribution => "Client attribution",
+        LineKind::Deferral => "Deferral",
+        LineKind::Vesting => "Vesting",
+        LineKind::Malus => "Malus",
+        LineKind::Clawback => "Clawback",
+    }
+}
+
+fn kind_key(kind: LineKind) -> &'static str {
+    match kind {
+        LineKind::Pay => "pay",
+        LineKind::Conduct => "conduct",
+        LineKind::Chargeback => "chargeback",
+        LineKind::ClientAttribution => "client_attribution",
+        LineKind::Deferral => "deferral",
+        LineKind::Vesting => "vesting",
+        LineKind::Malus => "malus",
+        LineKind::Clawback => "clawback",
+    }
+}
+
+/// Every regulated line (each with its reference, rule, figures and explanation), the totals
+/// and the unvested tranches by vesting date.
+#[component]
+pub fn RegulatedPanel(regulated: RegulatedStatement) -> impl IntoView {
+    let RegulatedStatement {
+        currency, lines, variable_pay, deferred, paid_now, unvested, unvested_total, summary, ..
+    } = regulated;
+    let cur = currency.clone();
+    view! {
+        <section class="panel" aria-labelledby="regulated-heading" data-testid="regulated">
+            <h2 id="regulated-heading">"Regulated pay"</h2>
+            <p>{summary}</p>
+            <dl class="facts">
+                <div><dt>"Variable pay"</dt><dd data-testid="variable-pay"><Money amount=variable_pay currency=currency.clone()/></dd></div>
+                <div><dt>"Paid now"</dt><dd data-testid="paid-now"><Money amount=paid_now currency=currency.clone()/></dd></div>
+                <div><dt>"Deferred"</dt><dd data-testid="deferred"><Money amount=deferred currency=currency.clone()/></dd></div>
+                <div><dt>"Unvested balance"</dt><dd data-testid="unvested-total"><Money amount=unvested_total currency=currency.clone()/></dd></div>
+            </dl>
+            <h3>"Lines"</h3>
+            <div class="regulated-lines">
+                {lines
+                    .into_iter()
+                    .map(|l| {
+                        let cur = cur.clone();
+                        view! {
+                            <article class="panel" data-testid="regulated-line" data-kind=kind_key(l.kind) data-amount=l.amount.to_string()>
+                                <p>
+                                    <strong>{kind_label(l.kind)}</strong>
+                                    " "
+                                    <span class="num" data-testid="regulated-amount"><Money amount=l.amount currency=cur/></span>
+                                </p>
+                                <p class="meta"><code>{l.reference}</code> " · " {l.rule}</p>
+                                <p>{l.explanation}</p>
+                                <dl class="facts">
+                                    {l
+                                        .figures
+                                        .into_iter()
+                                        .map(|f| view! { <div><dt>{f.label}</dt><dd>{f.value.to_string()}</dd></div> })
+                                        .collect_view()}
+                                </dl>
+                            </article>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <DataTable caption="Unvested deferred pay by vesting date" headers=vec!["Award", "Vests on", "#Amount"] show_caption=true>
+                {unvested.into_iter().map(|u| {
+                    let cur = currency.clone();
+                    view! {
+                        <tr data-testid="unvested" data-amount=u.amount.to_string()>
+                            <th scope="row">{u.award_id}</th>
+                            <td>{u.vests_on.to_string()}</td>
+                            <td class="num"><Money amount=u.amount currency=cur/></td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </DataTable>
+        </section>
+    }
+}
