@@ -16,6 +16,12 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
+  // The CRM import adds thousands of opportunities to the firm: it runs after every other
+  // journey so theirs see the demo firm as generated.
+  projects: [
+    { name: 'journeys', testIgnore: /admin-import-crm/ },
+    { name: 'data-load', testMatch: /admin-import-crm/, dependencies: ['journeys'] },
+  ],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: 'retain-on-failure',

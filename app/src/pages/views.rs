@@ -605,10 +605,12 @@ pub fn ImportsPage() -> impl IntoView {
             let token = session.token.clone();
             let kind = RwSignal::new(ImportKind::Opportunities);
             let file_input = NodeRef::<leptos::html::Input>::new();
+            let mapping_input = NodeRef::<leptos::html::Input>::new();
             let chosen = RwSignal::new(None::<String>);
             let send = Action::new_local(move |kind: &ImportKind| {
                 let (token, kind) = (token.clone(), *kind);
                 let file = file_input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0));
+                let mapping_file = mapping_input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0));
                 async move {
                     let Some(file) = file else {
                         return Err(api::Error::Invalid(plumbline_firm::api::ApiError {
@@ -617,12 +619,18 @@ pub fn ImportsPage() -> impl IntoView {
                             field: Some("file".into()),
                         }));
                     };
-                    let content = wasm_bindgen_futures::JsFuture::from(file.text())
-                        .await
-                        .ok()
-                        .and_then(|v| v.as_string())
-                        .ok_or_else(|| api::Error::Decode("the file could not be read as text".into()))?;
-                    let upload = ImportUpload { file_name: file.name(), content, mapping: None };
+                    let content = read_text(&file).await?;
+                    let mapping = match mapping_file {
+                        None => None,
+                        Some(m) => Some(serde_json::from_str(&read_text(&m).await?).map_err(|e| {
+                            api::Error::Invalid(plumbline_firm::api::ApiError {
+                                code: "bad_mapping".into(),
+                                message: format!("{} is not valid JSON: {e}", m.name()),
+                                field: Some("mapping".into()),
+                            })
+                        })?),
+                    };
+                    let upload = ImportUpload { file_name: file.name(), content, mapping };
                     api::import(&token, kind.as_str(), &upload).await
                 }
             });
@@ -644,6 +652,10 @@ pub fn ImportsPage() -> impl IntoView {
                             <input id="import-file" type="file" accept=".csv,.ics,text/csv,text/calendar" node_ref=file_input
                                 on:change=move |_| chosen.set(file_input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)).map(|f| f.name()))/>
                         </div>
+                        <div class="field">
+                            <label for="import-mapping">"Column mapping (optional JSON, when the columns are not Plumbline's)"</label>
+                            <input id="import-mapping" type="file" accept=".json,application/json" node_ref=mapping_input/>
+                        </div>
                         <button type="button" class="button primary" disabled=move || send.pending().get() || chosen.with(Option::is_none)
                             on:click=move |_| { send.dispatch(kind.get_untracked()); }>"Import"</button>
                         <div aria-live="polite">
@@ -661,6 +673,15 @@ pub fn ImportsPage() -> impl IntoView {
             }
         }/>
     }
+}
+
+/// A chosen file's contents as text.
+async fn read_text(file: &web_sys::File) -> Result<String, api::Error> {
+    wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(|| api::Error::Decode(format!("{} could not be read as text", file.name())))
 }
 
 #[component]
