@@ -13,7 +13,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-DIST="$ROOT/dist"
+# PLUMBLINE_DIST lets several people in one tree build their own copy without clobbering dist/.
+DIST="${PLUMBLINE_DIST:-$ROOT/dist}"
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
