@@ -336,20 +336,9 @@ fn columns(plan: &Plan, header: &[u8]) -> Result<Columns, CalcJobError> {
         String::from_utf8_lossy(header).trim_end_matches('\r').split(',').map(|s| s.trim().to_string()).collect();
     let find = |n: &str| names.iter().position(|h| h == n);
     let require = |n: &str| find(n).ok_or_else(|| one(file, 1, Some(n), "required column is missing from the header"));
-    let mut roles: Vec<(usize, String)> = plan
-        .crediting
-        .splits
-        .keys()
-        .chain(plan.crediting.overlays.iter())
-        .filter_map(|r| find(r).map(|i| (i, r.clone())))
-        .collect();
-    // File order: among equal shares the earlier column wins a tied cent.
-    roles.sort();
     let compiled = CompiledPlan::new(plan);
-    let roles: Vec<(usize, RoleShare)> = roles.into_iter().map(|(i, r)| (i, compiled.share(&r))).collect();
-    if roles.is_empty() {
-        return Err(one(file, 1, None, "no column names a crediting role of the plan (e.g. owner)"));
-    }
+    let roles: Vec<(usize, RoleShare)> =
+        role_columns(plan, find)?.into_iter().map(|(i, r)| (i, compiled.share(&r))).collect();
     Ok(Columns {
         date: require("date")?,
         amount: require("amount")?,
@@ -359,6 +348,23 @@ fn columns(plan: &Plan, header: &[u8]) -> Result<Columns, CalcJobError> {
         count: names.len(),
         names,
     })
+}
+
+/// The `transactions.csv` columns that name a crediting role of the plan, in file order, so
+/// that among equal shares the earlier column wins a tied cent (both calculation paths agree).
+fn role_columns(plan: &Plan, find: impl Fn(&str) -> Option<usize>) -> Result<Vec<(usize, String)>, CalcJobError> {
+    let mut roles: Vec<(usize, String)> = plan
+        .crediting
+        .splits
+        .keys()
+        .chain(plan.crediting.overlays.iter())
+        .filter_map(|r| find(r).map(|i| (i, r.clone())))
+        .collect();
+    roles.sort();
+    if roles.is_empty() {
+        return Err(one("transactions.csv", 1, None, "no column names a crediting role of the plan (e.g. owner)"));
+    }
+    Ok(roles)
 }
 
 struct ChunkResult {

@@ -40,6 +40,15 @@ pub async fn store_from_env() -> Result<DynamoStore, ConfigError> {
     Ok(DynamoStore::new(DynamoStore::client_from_env().await, table))
 }
 
+/// The AWS configuration of the function's role and region, over the same HTTPS client as the
+/// store (rustls with ring), for the S3 and Bedrock clients.
+pub async fn aws_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(plumbline_store::dynamo::https_client())
+        .load()
+        .await
+}
+
 /// The token validator: issuer `PLUMBLINE_ISSUER` (the Cognito user pool URL), client
 /// `PLUMBLINE_CLIENT_ID`, keys from `PLUMBLINE_JWKS` (inline JSON) or else fetched from
 /// `<issuer>/.well-known/jwks.json`.

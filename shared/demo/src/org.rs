@@ -143,41 +143,16 @@ pub(crate) fn build(ctx: &Ctx, world: &mut World) -> Org {
         regulated: false,
     };
 
-    let h = veteran(&mut rng);
-    let ceo = add_person(
-        world,
-        &mut rng,
-        &mut names,
-        staff(Role::Leadership, "Chief Executive Officer", None, (420e3, 480e3), h),
-    );
-    let h = veteran(&mut rng);
-    let hod = add_person(
-        world,
-        &mut rng,
-        &mut names,
-        staff(Role::Leadership, "Head of Distribution", Some(ceo), (280e3, 320e3), h),
-    );
-    let h = veteran(&mut rng);
-    add_person(
-        world,
-        &mut rng,
-        &mut names,
-        staff(Role::Designer, "Head of Reward and Incentive Design", Some(hod), (90e3, 110e3), h),
-    );
-    let h = veteran(&mut rng);
-    add_person(
-        world,
-        &mut rng,
-        &mut names,
-        staff(Role::Compliance, "Head of Compliance", Some(ceo), (115e3, 135e3), h),
-    );
-    let h = veteran(&mut rng);
-    add_person(
-        world,
-        &mut rng,
-        &mut names,
-        staff(Role::Admin, "Sales Operations Administrator", Some(hod), (50e3, 60e3), h),
-    );
+    // Head office, each hired long ago; the closure ends before the sellers use `rng` again.
+    let mut head_office = |role, title, manager, pay| {
+        let hired = veteran(&mut rng);
+        add_person(world, &mut rng, &mut names, staff(role, title, manager, pay, hired))
+    };
+    let ceo = head_office(Role::Leadership, "Chief Executive Officer", None, (420e3, 480e3));
+    let hod = head_office(Role::Leadership, "Head of Distribution", Some(ceo), (280e3, 320e3));
+    head_office(Role::Designer, "Head of Reward and Incentive Design", Some(hod), (90e3, 110e3));
+    head_office(Role::Compliance, "Head of Compliance", Some(ceo), (115e3, 135e3));
+    head_office(Role::Admin, "Sales Operations Administrator", Some(hod), (50e3, 60e3));
 
     // Managers, then one team record per manager.
     let mut managers = Vec::new();

@@ -392,24 +392,8 @@ fn stale(rng: &mut Rng, ctx: &Ctx, m: &StageModel, input: DealInput, stage: usiz
     }
     sort_changes(&mut changes);
     let activities = deal_activities(rng, m, created, since);
-    let (probability, forecast) = open_call(rng, stage, false);
-    Deal {
-        owner: input.owner,
-        client: input.client,
-        name: input.name,
-        product: input.product,
-        ccy: input.ccy,
-        created,
-        amount: input.amount,
-        stage: OPEN_STAGES[stage],
-        close_date: estimate,
-        probability,
-        forecast,
-        changes,
-        activities,
-        won_on: None,
-        plant: input.plant,
-    }
+    let call = open_call(rng, stage, false);
+    open_deal(input, created, stage, estimate, changes, activities, call)
 }
 
 fn pushed(rng: &mut Rng, ctx: &Ctx, m: &StageModel, input: DealInput, pushes: usize) -> Deal {
@@ -447,7 +431,20 @@ fn pushed(rng: &mut Rng, ctx: &Ctx, m: &StageModel, input: DealInput, pushes: us
     sort_changes(&mut changes);
     let mut activities = deal_activities(rng, m, created, ctx.as_of);
     keep_warm(rng, ctx, created, &mut activities);
-    let (probability, forecast) = open_call(rng, stage, false);
+    let call = open_call(rng, stage, false);
+    open_deal(input, created, stage, estimate, changes, activities, call)
+}
+
+/// A planted deal still open on the demo date, at its original amount.
+fn open_deal(
+    input: DealInput,
+    created: NaiveDate,
+    stage: usize,
+    close_date: NaiveDate,
+    changes: Vec<Change>,
+    activities: Vec<(NaiveDate, ActivityKind)>,
+    (probability, forecast): (u8, ForecastCategory),
+) -> Deal {
     Deal {
         owner: input.owner,
         client: input.client,
@@ -457,7 +454,7 @@ fn pushed(rng: &mut Rng, ctx: &Ctx, m: &StageModel, input: DealInput, pushes: us
         created,
         amount: input.amount,
         stage: OPEN_STAGES[stage],
-        close_date: estimate,
+        close_date,
         probability,
         forecast,
         changes,

@@ -12,7 +12,7 @@
 //! scorecards. `transactions.csv` may add `kind`, `product`, `channel`, `origin`,
 //! `client_id`, `recorded_on` and `currency` columns.
 
-use super::{CalcJobError, InputProblem, MAX_PROBLEMS, Roster, one, problem};
+use super::{CalcJobError, InputProblem, MAX_PROBLEMS, Roster, one, problem, role_columns};
 use chrono::{Datelike, Months, NaiveDate};
 use plumbline_engine::calc::{PayeeInputs, Score, year_start};
 use plumbline_engine::credit::{Crediter, OrgChart, ReportingLine};
@@ -178,18 +178,7 @@ fn txn_columns(plan: &Plan, headers: &csv::StringRecord) -> Result<TxnColumns, C
     let file = "transactions.csv";
     let find = |n: &str| headers.iter().position(|h| h.trim() == n);
     let require = |n: &str| find(n).ok_or_else(|| one(file, 1, Some(n), "required column is missing from the header"));
-    let mut roles: Vec<(usize, String)> = plan
-        .crediting
-        .splits
-        .keys()
-        .chain(plan.crediting.overlays.iter())
-        .filter_map(|r| find(r).map(|i| (i, r.clone())))
-        .collect();
-    // File order, as the fast path: among equal shares the earlier column wins a tied cent.
-    roles.sort();
-    if roles.is_empty() {
-        return Err(one(file, 1, None, "no column names a crediting role of the plan (e.g. owner)"));
-    }
+    let roles = role_columns(plan, find)?;
     Ok(TxnColumns {
         id: require("id")?,
         date: require("date")?,

@@ -20,16 +20,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let bedrock = match std::env::var("PLUMBLINE_COACH_MODEL_ID").ok().filter(|m| !m.trim().is_empty()) {
         None => None,
         Some(model_id) => {
-            let shared = aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .http_client(
-                    aws_smithy_http_client::Builder::new()
-                        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-                            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-                        ))
-                        .build_https(),
-                )
-                .load()
-                .await;
+            let shared = plumbline_lambda::aws_config().await;
             Some(BedrockWording::new(aws_sdk_bedrockruntime::Client::new(&shared), model_id))
         }
     };

@@ -242,16 +242,7 @@ impl Function {
 async fn main() -> Result<(), lambda_runtime::Error> {
     plumbline_lambda::init_tracing();
     let store = plumbline_lambda::store_from_env().await?;
-    let shared = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(
-            aws_smithy_http_client::Builder::new()
-                .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-                    aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-                ))
-                .build_https(),
-        )
-        .load()
-        .await;
+    let shared = plumbline_lambda::aws_config().await;
     let function = Function { s3: aws_sdk_s3::Client::new(&shared), store };
     let function = &function;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<S3Event>| async move {
