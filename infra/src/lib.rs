@@ -531,6 +531,41 @@ pub fn api_auth(t: &Template, public_routes: &[&str]) -> Vec<Finding> {
     out
 }
 
+/// Every Cognito app client is one a browser app can use safely: the authorization code flow
+/// only (the implicit flow puts tokens in addresses), no client secret (a browser cannot keep
+/// one; PKCE protects the code instead), sign-in and sign-out addresses on HTTPS, and no
+/// password sign-in that bypasses SRP.
+pub fn app_clients(t: &Template) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (id, client) in t.of_type("AWS::Cognito::UserPoolClient") {
+        let p = &client["Properties"];
+        if is_true(p.get("GenerateSecret")) {
+            out.push(finding(id, "has a client secret, which a browser app cannot keep"));
+        }
+        if p["AllowedOAuthFlows"] != serde_json::json!(["code"]) || !is_true(p.get("AllowedOAuthFlowsUserPoolClient")) {
+            out.push(finding(id, "does not allow exactly the authorization code flow"));
+        }
+        for key in ["CallbackURLs", "LogoutURLs"] {
+            let urls: Vec<&Value> = as_list(&p[key]).into_iter().flat_map(branches).collect();
+            if urls.is_empty() {
+                out.push(finding(id, format!("has no {key}")));
+            }
+            for url in urls {
+                let text = url.as_str().or_else(|| url.get("Fn::Sub").and_then(Value::as_str)).unwrap_or("");
+                if !text.starts_with("https://") {
+                    out.push(finding(id, format!("{key} entry {url} is not an https:// address")));
+                }
+            }
+        }
+        for flow in as_list(&p["ExplicitAuthFlows"]).into_iter().filter_map(Value::as_str) {
+            if flow.contains("USER_PASSWORD_AUTH") {
+                out.push(finding(id, format!("allows {flow}: passwords sent to the API instead of SRP")));
+            }
+        }
+    }
+    out
+}
+
 /// Every CloudFront distribution: HTTPS for viewers, private S3 origins read through an origin
 /// access control, HTTPS to custom origins, and `/api/*` sent uncached to this template's
 /// HTTP API.
@@ -600,7 +635,7 @@ pub fn runtimes(t: &Template) -> Vec<Finding> {
 /// Every check except [`function_access`] and [`api_auth`], which need the project's access
 /// table and public routes.
 pub fn general_checks(t: &Template) -> Vec<Finding> {
-    [wildcards(t), tables(t), buckets(t), logs(t), alarms(t), distributions(t), runtimes(t)].concat()
+    [wildcards(t), tables(t), buckets(t), logs(t), alarms(t), app_clients(t), distributions(t), runtimes(t)].concat()
 }
 
 #[cfg(test)]

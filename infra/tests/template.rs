@@ -410,3 +410,84 @@ fn a_conditional_policy_is_checked_too() {
     let findings = plumbline_infra::function_access(&broken, &access());
     assert!(mentions(&findings, "CoachRole", "bedrock:* on BedrockModelId"), "{findings:?}");
 }
+
+/// The app's sign-in (app/src/auth.rs: authorization code + PKCE against the hosted UI, the
+/// access token sent to the API) fits the stack: the client registers the app's own address
+/// for the return and for sign-out, allows the scopes the app asks for, and the API (JWT
+/// authorizer and the function's own check) accepts that client's tokens from this pool.
+#[test]
+fn the_app_client_fits_the_apps_sign_in() {
+    let t = template();
+    let r = t.resources();
+    let client = &r["UserPoolClient"]["Properties"];
+    let app_url = &t.doc["Outputs"]["AppUrl"]["Value"];
+    assert_eq!(client["CallbackURLs"], json!([app_url]), "people return to the app's address");
+    assert_eq!(client["LogoutURLs"], json!([app_url]), "signing out returns to the app's address");
+    assert_eq!(client["SupportedIdentityProviders"], json!(["COGNITO"]));
+
+    let auth = std::fs::read_to_string(infra_dir().join("../app/src/auth.rs")).expect("app/src/auth.rs");
+    let scopes = auth.split("const SCOPES: &str = \"").nth(1).and_then(|s| s.split('"').next()).expect("SCOPES");
+    let allowed: Vec<&str> = client["AllowedOAuthScopes"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    for scope in scopes.split(' ') {
+        assert!(allowed.contains(&scope), "the app asks for scope {scope}, which the client does not allow");
+    }
+
+    // The hosted UI's domain belongs to this pool and is what the app is told to use.
+    assert_eq!(r["UserPoolDomain"]["Properties"]["UserPoolId"], json!({ "Ref": "UserPool" }));
+    assert!(t.references(&t.doc["Outputs"]["AuthDomain"]["Value"]).contains("UserPoolDomain"));
+
+    // Access tokens carry client_id (checked by the authorizer's audience and by the API) and,
+    // through the V2 pre-token trigger, custom:person_id beside cognito:groups.
+    let authorizer = &r["HttpApiAuthorizer"]["Properties"]["JwtConfiguration"];
+    assert_eq!(authorizer["Audience"], json!([{ "Ref": "UserPoolClient" }]));
+    let api_env = &r["ApiFunction"]["Properties"]["Environment"]["Variables"];
+    assert_eq!(api_env["PLUMBLINE_CLIENT_ID"], json!({ "Ref": "UserPoolClient" }));
+    assert_eq!(api_env["PLUMBLINE_ISSUER"], authorizer["Issuer"]);
+    let pool = &r["UserPool"]["Properties"];
+    let trigger = &pool["LambdaConfig"]["PreTokenGenerationConfig"];
+    assert_eq!(trigger["LambdaArn"], json!({ "Fn::GetAtt": ["TokenFunction", "Arn"] }));
+    // Access-token claims need trigger version 2, which the Lite tier does not offer.
+    assert_eq!(trigger["LambdaVersion"], "V2_0");
+    assert_ne!(pool["UserPoolTier"], "LITE");
+}
+
+/// scripts/deploy.sh reads only outputs the template has, and writes the app's /config.json
+/// from the ones the app's sign-in needs.
+#[test]
+fn the_deploy_script_writes_the_apps_config_from_the_stack_outputs() {
+    let t = template();
+    let script = std::fs::read_to_string(infra_dir().join("../scripts/deploy.sh")).expect("scripts/deploy.sh");
+    let read: Vec<&str> =
+        script.split("$(output ").skip(1).filter_map(|s| s.split(')').next()).collect::<Vec<_>>();
+    assert!(read.len() >= 5, "{read:?}");
+    for name in read {
+        assert!(t.doc["Outputs"].get(name).is_some(), "deploy.sh reads output {name}, which the template lacks");
+    }
+    for line in [
+        r#""authDomain": "$(output AuthDomain)""#,
+        r#""clientId": "$(output UserPoolClientId)""#,
+        r#""redirectUri": "$APP_URL""#,
+        r#"APP_URL="$(output AppUrl)""#,
+    ] {
+        assert!(script.contains(line), "deploy.sh no longer writes {line}");
+    }
+}
+
+#[test]
+fn an_app_client_unfit_for_a_browser_is_caught() {
+    let broken = mutated(|doc| {
+        let p = &mut resource(doc, "UserPoolClient")["Properties"];
+        p["GenerateSecret"] = json!(true);
+        p["AllowedOAuthFlows"] = json!(["code", "implicit"]);
+        p["LogoutURLs"] = json!(["http://plumbline.example/"]);
+        p["ExplicitAuthFlows"] = json!(["ALLOW_USER_PASSWORD_AUTH"]);
+    });
+    let findings = plumbline_infra::app_clients(&broken);
+    for words in ["client secret", "authorization code flow", "LogoutURLs entry", "ALLOW_USER_PASSWORD_AUTH"] {
+        assert!(mentions(&findings, "UserPoolClient", words), "{words}: {findings:?}");
+    }
+    let no_callback = mutated(|doc| {
+        resource(doc, "UserPoolClient")["Properties"].as_object_mut().unwrap().remove("CallbackURLs");
+    });
+    assert!(mentions(&plumbline_infra::app_clients(&no_callback), "UserPoolClient", "has no CallbackURLs"));
+}
