@@ -15,9 +15,10 @@
 //!   next statement pays `recalculated earnings to the previous period's end - what earlier
 //!   statements paid` as an explicit adjustment line naming it. What was paid is
 //!   `paid_to_date` when given, else the earlier statement recomputed as it was.
-//! - **Draws.** Month by month from the plan year's start: a recoverable draw advances the
-//!   shortfall of a month's pay below the draw and recovers the balance from later months'
-//!   pay above it; a guarantee tops a month up to its amount and is never recovered.
+//! - **Draws.** Month by month from the plan year's start (period by period under a weekly
+//!   fiscal calendar, as AUM fees are): a recoverable draw advances the shortfall of a
+//!   month's pay below the draw and recovers the balance from later months' pay above it; a
+//!   guarantee tops a month up to its amount and is never recovered.
 
 pub mod eval;
 mod explain;
@@ -268,6 +269,18 @@ pub enum CalcError {
         /// Why (boxed: a conversion error carries its data).
         source: Box<FxError>,
     },
+    /// A formula cannot be evaluated with the payee's numbers (e.g. it divides by zero).
+    #[error("component `{component}` for payee {payee} to {cutoff}: {source}")]
+    Formula {
+        /// The payee.
+        payee: String,
+        /// The formula's component.
+        component: String,
+        /// The day up to which the year was being evaluated.
+        cutoff: NaiveDate,
+        /// Why, with the character it points at.
+        source: Box<crate::expr::ExprError>,
+    },
     /// The payee's assignments do not touch the plan year.
     #[error("payee {payee} is not assigned to the plan in the plan year starting {year_start}")]
     NotAssigned {
@@ -339,6 +352,9 @@ struct Run<'p, 'i> {
     inputs: &'i PayeeInputs<'i>,
     digits: u32,
     year_start: NaiveDate,
+    /// The plan year's periods, first to last day: calendar months, or a weekly fiscal
+    /// calendar's periods. Draws and AUM fees step by them.
+    steps: Vec<(NaiveDate, NaiveDate)>,
     assigned: Vec<(NaiveDate, NaiveDate)>,
     terms: Terms,
     slots: Slots<'p>,
@@ -402,8 +418,9 @@ impl<'p, 'i> Run<'p, 'i> {
         inputs: &'i PayeeInputs<'i>,
         converted: &'i Converted,
         period: &Period,
-        (year_start, year_end): (NaiveDate, NaiveDate),
+        steps: Vec<(NaiveDate, NaiveDate)>,
     ) -> Result<Run<'p, 'i>, CalcError> {
+        let (year_start, year_end) = year_of(&steps);
         let problems = plan.validate();
         if !problems.is_empty() {
             return Err(CalcError::InvalidPlan(problems));
@@ -422,6 +439,7 @@ impl<'p, 'i> Run<'p, 'i> {
             inputs,
             digits,
             year_start,
+            steps,
             assigned,
             terms,
             slots,
@@ -555,13 +573,14 @@ impl<'p, 'i> Run<'p, 'i> {
         indices.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
     }
 
-    /// Every component's earnings at a point; nothing before the plan year starts.
-    fn evaluate(&self, point: Point) -> Evaluation {
+    /// Every component's earnings at a point; nothing before the plan year starts. A formula
+    /// that cannot be evaluated refuses the calculation.
+    fn evaluate(&self, point: Point) -> Result<Evaluation, CalcError> {
         if point.cutoff < self.year_start {
-            return Evaluation::nothing(self.plan);
+            return Ok(Evaluation::nothing(self.plan));
         }
         let measured: Vec<Measured> = (0..self.slots.specs.len()).map(|s| self.measure(s, point)).collect();
-        eval::evaluate(
+        let evaluation = eval::evaluate(
             self.plan,
             &self.terms,
             &self.slots,
@@ -570,7 +589,16 @@ impl<'p, 'i> Run<'p, 'i> {
             self.year_start,
             point.cutoff,
             self.digits,
-        )
+        );
+        if let Some((c, error)) = evaluation.formula_error() {
+            return Err(CalcError::Formula {
+                payee: self.inputs.payee.to_string(),
+                component: self.plan.components[c].id().to_string(),
+                cutoff: point.cutoff,
+                source: Box::new(error.clone()),
+            });
+        }
+        Ok(evaluation)
     }
 
     /// The items of slot `s` counted at `point`.
@@ -616,14 +644,12 @@ impl<'p, 'i> Run<'p, 'i> {
         self.counted(s, point).map(Item::signed).sum()
     }
 
-    /// Month by month: average credited AUM (per client, the mean of its balances dated in
-    /// the month; summed over clients) x bps x days / (10,000 x basis).
+    /// Period by period (see [`Run::steps`]): average credited AUM (per client, the mean of
+    /// its balances dated in the period; summed over clients) x bps x days / (10,000 x basis).
     fn aum_months(&self, s: usize, point: Point, bps: Decimal, day_count: crate::plan::DayCount) -> Vec<AumMonth> {
         let mut months = Vec::new();
-        let mut from = self.year_start;
-        while from <= point.cutoff {
-            let next = from.checked_add_months(Months::new(1)).unwrap_or(NaiveDate::MAX);
-            let to = next.pred_opt().unwrap_or(next).min(point.cutoff);
+        for &(from, last) in self.steps.iter().take_while(|(from, _)| *from <= point.cutoff) {
+            let to = last.min(point.cutoff);
             let mut clients: BTreeMap<&str, BTreeMap<NaiveDate, Decimal>> = BTreeMap::new();
             for item in self.counted(s, point).filter(|i| i.txn.date >= from && i.txn.date <= to) {
                 let client = item.txn.client_id.as_deref().unwrap_or(&item.txn.id);
@@ -636,12 +662,13 @@ impl<'p, 'i> Run<'p, 'i> {
             let days = (to - from).num_days() + 1;
             let basis = day_basis(day_count, from.year());
             months.push(AumMonth { from, days, basis, average, fee: aum_fee(average, bps, days, basis) });
-            if next <= from || next == NaiveDate::MAX {
-                break;
-            }
-            from = next;
         }
         months
+    }
+
+    /// Whether the plan year steps by calendar months (not a weekly calendar's periods).
+    fn monthly(&self) -> bool {
+        self.steps.iter().all(|(from, _)| from.day() == 1)
     }
 
     /// What earlier statements paid for a line: the input, else the earlier statement as it
@@ -769,13 +796,7 @@ pub(crate) fn terms(
             None
         };
         terms.quotas.push(quota);
-        let plan_target = match component {
-            Component::QuotaBonus { target_incentive, .. } | Component::Scorecard { target_incentive, .. } => {
-                Some(*target_incentive)
-            }
-            _ => None,
-        };
-        let target = match plan_target {
+        let target = match component.target_incentive() {
             Some(from_plan) => {
                 let annual = inputs.target_incentives.get(id).copied().or(from_plan);
                 let annual =
@@ -851,13 +872,25 @@ fn scores(plan: &Plan, inputs: &PayeeInputs) -> Result<ScoreBook, CalcError> {
 /// adjustments for closed periods, and the draw or guarantee, each as its own line.
 pub fn statement_for_period(plan: &Plan, inputs: &PayeeInputs, period: &Period) -> Result<Statement, CalcError> {
     let first = year_start(plan, period.end);
-    statement_in_year(plan, inputs, period, (first, year_end(first)))
+    let months = (0..12)
+        .filter_map(|m| {
+            let from = first.checked_add_months(Months::new(m))?;
+            Some((from, from.checked_add_months(Months::new(1))?.pred_opt()?))
+        })
+        .collect::<Vec<_>>();
+    let months = if months.len() == 12 { months } else { vec![(first, year_end(first))] };
+    statement_in_year(plan, inputs, period, months)
+}
+
+/// First and last day of the year made of `steps`.
+fn year_of(steps: &[(NaiveDate, NaiveDate)]) -> (NaiveDate, NaiveDate) {
+    (steps.first().map_or(NaiveDate::MIN, |s| s.0), steps.last().map_or(NaiveDate::MAX, |s| s.1))
 }
 
 /// The statement for one period of a fiscal calendar (`calendar.rs`: April-March years,
 /// 4-4-5 weeks, ...): the year to date runs from the first day of the calendar's fiscal year
 /// (not `year_start_month`) and proration counts that year's days, so a 52-week year has 364.
-/// Draws and AUM fees still step by calendar month from the year's first day.
+/// Draws and AUM fees step by the calendar's periods (4, 4 and 5 weeks, ...).
 pub fn statement_for_fiscal_period(
     plan: &Plan,
     inputs: &PayeeInputs,
@@ -866,26 +899,26 @@ pub fn statement_for_fiscal_period(
 ) -> Result<Statement, CalcError> {
     let calendar_error = |e| CalcError::Calendar(Box::new(e));
     let year = calendar.periods_of_year(period.fiscal_year).map_err(calendar_error)?;
-    let (Some(first), Some(last)) = (year.first(), year.last()) else {
+    if year.is_empty() {
         return Err(calendar_error(CalendarError::YearOutOfRange { fiscal_year: period.fiscal_year }));
-    };
-    statement_in_year(plan, inputs, &period.to_period(), (first.start, last.end))
+    }
+    statement_in_year(plan, inputs, &period.to_period(), year.iter().map(|p| (p.start, p.end)).collect())
 }
 
-/// The statement for `period` within the plan year from `year.0` to `year.1`.
+/// The statement for `period` within the plan year made of `steps` (its periods, in order).
 fn statement_in_year(
     plan: &Plan,
     inputs: &PayeeInputs,
     period: &Period,
-    year: (NaiveDate, NaiveDate),
+    steps: Vec<(NaiveDate, NaiveDate)>,
 ) -> Result<Statement, CalcError> {
-    let converted = convert_foreign(plan, inputs, period, year.0)?;
-    let run = Run::new(plan, inputs, &converted, period, year)?;
+    let converted = convert_foreign(plan, inputs, period, year_of(&steps).0)?;
+    let run = Run::new(plan, inputs, &converted, period, steps)?;
     let end = Point { cutoff: period.end, known_by: period.end };
-    let now = run.evaluate(end);
+    let now = run.evaluate(end)?;
     let previous_end = period.start.pred_opt().unwrap_or(period.start);
     let before = if period.start > run.year_start {
-        run.evaluate(Point { cutoff: previous_end, known_by: period.end })
+        run.evaluate(Point { cutoff: previous_end, known_by: period.end })?
     } else {
         Evaluation::nothing(plan)
     };
@@ -894,7 +927,8 @@ fn statement_in_year(
         .collect();
     run.in_order(&mut late);
     let as_known = (!late.is_empty() && period.start > run.year_start)
-        .then(|| run.evaluate(Point { cutoff: previous_end, known_by: previous_end }));
+        .then(|| run.evaluate(Point { cutoff: previous_end, known_by: previous_end }))
+        .transpose()?;
 
     let mut lines = Vec::new();
     let mut adjustments = Vec::new();
@@ -942,7 +976,7 @@ fn statement_in_year(
     lines.extend(adjustments);
     if let Some(draw) = &plan.draw {
         let before_draw: Decimal = lines.iter().map(|l| l.amount).sum();
-        let months = draw_months(&run, period, &now, before_draw);
+        let months = draw_months(&run, period, &now, before_draw)?;
         lines.push(explain::draw_line(&run, draw, &months, &now, period));
     }
     let total = lines.iter().map(|l| l.amount).sum();
@@ -959,11 +993,13 @@ fn statement_in_year(
     })
 }
 
-/// One month of a draw or guarantee.
+/// One month (or weekly fiscal period) of a draw or guarantee.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct DrawMonth {
     /// First day of the month.
     from: NaiveDate,
+    /// Last day of the month, or of the period when it ends first.
+    to: NaiveDate,
     /// Whether the month falls in the statement's period.
     in_period: bool,
     /// Whether the draw applies (window and assignment).
@@ -980,20 +1016,23 @@ struct DrawMonth {
 /// before the draw is the change in plan earnings to date over the month as known at its
 /// end; the period's months start from what was actually paid before it (its pre-draw lines
 /// sum to `in_period_total`).
-fn draw_months(run: &Run, period: &Period, now: &Evaluation, in_period_total: Decimal) -> Vec<DrawMonth> {
-    let Some(draw) = &run.plan.draw else { return Vec::new() };
+fn draw_months(
+    run: &Run,
+    period: &Period,
+    now: &Evaluation,
+    in_period_total: Decimal,
+) -> Result<Vec<DrawMonth>, CalcError> {
+    let Some(draw) = &run.plan.draw else { return Ok(Vec::new()) };
     let kind = draw.kind;
     let mut months = Vec::new();
     let mut balance = run.inputs.draw_balance;
     let mut previous_total = Decimal::ZERO;
     let mut in_period_base: Option<Decimal> = None;
-    let mut from = run.year_start;
-    while from <= period.end {
-        let next = from.checked_add_months(Months::new(1)).unwrap_or(NaiveDate::MAX);
-        let last = next.pred_opt().unwrap_or(next).min(period.end);
+    for &(from, last) in run.steps.iter().take_while(|(from, _)| *from <= period.end) {
+        let last = last.min(period.end);
         let in_period = last >= period.start;
         let earned = if !in_period {
-            let total = run.evaluate(Point { cutoff: last, known_by: last }).total();
+            let total = run.evaluate(Point { cutoff: last, known_by: last })?.total();
             let earned = total - previous_total;
             previous_total = total;
             earned
@@ -1003,7 +1042,7 @@ fn draw_months(run: &Run, period: &Period, now: &Evaluation, in_period_total: De
             let total = if last == period.end {
                 now.total()
             } else {
-                run.evaluate(Point { cutoff: last, known_by: period.end }).total()
+                run.evaluate(Point { cutoff: last, known_by: period.end })?.total()
             };
             in_period_base = Some(total);
             total - base
@@ -1022,13 +1061,9 @@ fn draw_months(run: &Run, period: &Period, now: &Evaluation, in_period_total: De
         if kind == DrawKind::Recoverable {
             balance += effect;
         }
-        months.push(DrawMonth { from, in_period, applies, earned, effect, balance });
-        if next <= from || next == NaiveDate::MAX {
-            break;
-        }
-        from = next;
+        months.push(DrawMonth { from, to: last, in_period, applies, earned, effect, balance });
     }
-    months
+    Ok(months)
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@
 //!   `up_to`, `*_multiple`, `threshold`, `min_attainment`, `attainment`, `payout`, `weight`,
 //!   `max_score`, and crediting split shares), amounts as money in the new plan's currency
 //!   (keys ending `amount`, `target`, `target_incentive`, `per_unit`).
-//! - Sentences name the component (by its name) and the tier (by its 1-based number).
+//! - Sentences name the component (by its name) and the tier (by its 1-based number). A
+//!   formula (key `expression`) is quoted whole in backticks and is "changed", never "raised".
 //!
 //! Order is deterministic: at each level, plain fields before nested ones, each alphabetical;
 //! within id-matched arrays, removed elements (in old order), then the new plan's elements in
@@ -272,6 +273,7 @@ fn label(key: &str) -> String {
         "aum_fee" => "AUM fee".to_string(),
         "bps" => "basis points".to_string(),
         "kpis" => "KPIs".to_string(),
+        "expression" => "formula".to_string(),
         key => humanise(key),
     }
 }
@@ -312,6 +314,9 @@ fn exact_percent(fraction: Decimal) -> Option<String> {
 }
 
 fn display(value: &Value, key: (&str, &str), currency: &Currency) -> String {
+    if key.0 == "expression" {
+        return format!("`{}`", raw(value));
+    }
     if let Some(d) = decimal(value) {
         if is_fraction(key)
             && let Some(text) = exact_percent(d)
@@ -440,7 +445,8 @@ fn describe(
                     _ => {}
                 }
             }
-            let verb = match (old.and_then(decimal), new.and_then(decimal)) {
+            let numbers = |v: Option<&Value>| v.filter(|_| value_key(path).0 != "expression").and_then(decimal);
+            let verb = match (numbers(old), numbers(new)) {
                 (Some(a), Some(b)) if b > a => "raised",
                 (Some(a), Some(b)) if b < a => "lowered",
                 _ => "changed",
@@ -652,5 +658,31 @@ mod tests {
         let got = diff_plans(&plan(v1), &plan(v2));
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].description, "Cap raised from 100000.001 to 100000.002");
+    }
+    #[test]
+    fn formula_changes_quote_the_formulas_and_are_never_raised() {
+        let bonus = |expression: &str| {
+            let mut plan = wealth_v1();
+            plan["components"][1] = json!({"type": "formula", "id": "net-new-assets", "name": "NNA bonus",
+                "measure": {"kinds": ["inflow", "outflow"]}, "expression": expression});
+            plan
+        };
+        assert_eq!(
+            changes(bonus("100"), bonus("max(0, measured * 0.1%)")),
+            pairs(&[(
+                "components[1].expression",
+                "Formula of 'NNA bonus' changed from `100` to `max(0, measured * 0.1%)`"
+            )])
+        );
+        assert_eq!(
+            changes(wealth_v1(), bonus("measured * 0.1%")),
+            pairs(&[
+                ("components[1].expression", "Formula of 'NNA bonus' set to `measured * 0.1%`"),
+                ("components[1].floor", "Floor of 'NNA bonus' removed"),
+                ("components[1].name", "Component 'Net new assets' renamed to 'NNA bonus'"),
+                ("components[1].rate", "Rate of 'NNA bonus' removed"),
+                ("components[1].type", "Type of 'NNA bonus' changed from flat to formula"),
+            ])
+        );
     }
 }

@@ -58,7 +58,7 @@ pub enum ExprError {
         limit: usize,
     },
     /// A character that has no meaning in a formula.
-    #[error("column {column}: unexpected character '{text}'")]
+    #[error("at char {column}: unexpected character '{text}'")]
     UnexpectedCharacter {
         /// Where it is.
         column: usize,
@@ -66,7 +66,7 @@ pub enum ExprError {
         text: String,
     },
     /// Digits that do not form a number the language accepts.
-    #[error("column {column}: '{text}' is not a valid number; write numbers like 1500, 0.25 or 12.5%")]
+    #[error("at char {column}: '{text}' is not a valid number; write numbers like 1500, 0.25 or 12.5%")]
     InvalidNumber {
         /// Where it starts.
         column: usize,
@@ -75,7 +75,7 @@ pub enum ExprError {
     },
     /// A name that is not lower-case snake_case.
     #[error(
-        "column {column}: '{text}' is not a valid name; names are lower case with underscores, like target_incentive"
+        "at char {column}: '{text}' is not a valid name; names are lower case with underscores, like target_incentive"
     )]
     InvalidName {
         /// Where it starts.
@@ -84,7 +84,7 @@ pub enum ExprError {
         text: String,
     },
     /// A token where the grammar needs something else.
-    #[error("column {column}: expected {expected}, found '{text}'")]
+    #[error("at char {column}: expected {expected}, found '{text}'")]
     UnexpectedToken {
         /// Where it is.
         column: usize,
@@ -94,7 +94,7 @@ pub enum ExprError {
         expected: String,
     },
     /// The formula stops where the grammar needs more.
-    #[error("column {column}: the formula ends too early; expected {expected}")]
+    #[error("at char {column}: the formula ends too early; expected {expected}")]
     UnexpectedEnd {
         /// One past the last character.
         column: usize,
@@ -102,7 +102,7 @@ pub enum ExprError {
         expected: String,
     },
     /// A call to a function the language does not have.
-    #[error("column {column}: unknown function '{text}'; the functions are min, max, abs, round, clamp and if")]
+    #[error("at char {column}: unknown function '{text}'; the functions are min, max, abs, round, clamp and if")]
     UnknownFunction {
         /// Where the name starts.
         column: usize,
@@ -110,7 +110,7 @@ pub enum ExprError {
         text: String,
     },
     /// A function called with too few or too many arguments.
-    #[error("column {column}: {function} expects {expected}, as in {usage}, but got {found}")]
+    #[error("at char {column}: {function} expects {expected}, as in {usage}, but got {found}")]
     WrongArgumentCount {
         /// Where the function name starts.
         column: usize,
@@ -125,7 +125,7 @@ pub enum ExprError {
     },
     /// `round`'s second argument is not a whole number from 0 to 28.
     #[error(
-        "column {column}: round needs a whole number of decimal places from 0 to 28, like round(x, 2), not '{text}'"
+        "at char {column}: round needs a whole number of decimal places from 0 to 28, like round(x, 2), not '{text}'"
     )]
     InvalidDigits {
         /// Where the argument starts.
@@ -134,7 +134,7 @@ pub enum ExprError {
         text: String,
     },
     /// A condition where a number is needed, or the reverse.
-    #[error("column {column}: '{text}' is {found}, but {expected} is needed here")]
+    #[error("at char {column}: '{text}' is {found}, but {expected} is needed here")]
     TypeMismatch {
         /// Where the sub-expression starts.
         column: usize,
@@ -146,7 +146,7 @@ pub enum ExprError {
         found: ValueType,
     },
     /// Brackets, calls, `-` or `not` nested deeper than [`MAX_DEPTH`].
-    #[error("column {column}: the formula is nested more than {limit} levels deep")]
+    #[error("at char {column}: the formula is nested more than {limit} levels deep")]
     TooDeep {
         /// Where the limit was crossed.
         column: usize,
@@ -154,7 +154,7 @@ pub enum ExprError {
         limit: usize,
     },
     /// A name that is not among the variables supplied.
-    #[error("column {column}: unknown variable '{text}'")]
+    #[error("at char {column}: unknown variable '{text}'")]
     UnknownVariable {
         /// Where the name starts.
         column: usize,
@@ -162,7 +162,7 @@ pub enum ExprError {
         text: String,
     },
     /// A divisor that evaluated to zero.
-    #[error("column {column}: division by zero: '{text}' is 0")]
+    #[error("at char {column}: division by zero: '{text}' is 0")]
     DivisionByZero {
         /// Where the divisor starts.
         column: usize,
@@ -170,15 +170,23 @@ pub enum ExprError {
         text: String,
     },
     /// A result too large for a decimal (about 7.9 x 10^28).
-    #[error("column {column}: '{text}' is too large to calculate")]
+    #[error("at char {column}: '{text}' is too large to calculate")]
     Overflow {
         /// Where the sub-expression starts.
         column: usize,
         /// The sub-expression.
         text: String,
     },
+    /// A whole formula whose result is beyond what a plan may pay.
+    #[error("the formula gives {value}, beyond the largest amount a component may pay ({limit} either way)")]
+    OutOfRange {
+        /// The result.
+        value: Decimal,
+        /// The largest amount allowed.
+        limit: Decimal,
+    },
     /// `clamp` whose lower bound is above its upper bound.
-    #[error("column {column}: in '{text}' the lower bound {lo} is above the upper bound {hi}")]
+    #[error("at char {column}: in '{text}' the lower bound {lo} is above the upper bound {hi}")]
     ClampBounds {
         /// Where the call starts.
         column: usize,
@@ -195,7 +203,7 @@ impl ExprError {
     /// The 1-based column the error points at, when it points at one.
     pub fn column(&self) -> Option<usize> {
         match self {
-            ExprError::Empty | ExprError::TooLong { .. } => None,
+            ExprError::Empty | ExprError::TooLong { .. } | ExprError::OutOfRange { .. } => None,
             ExprError::UnexpectedCharacter { column, .. }
             | ExprError::InvalidNumber { column, .. }
             | ExprError::InvalidName { column, .. }
@@ -372,6 +380,52 @@ impl From<Expr> for String {
 }
 
 impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+/// A formula as a plan states it: the text and its parse. Reading a plan never fails on a bad
+/// formula (unlike deserialising an [`Expr`]): the mistake is kept so that plan validation
+/// reports it at its JSON path, together with every other problem in the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub struct Formula {
+    source: String,
+    parsed: Result<Expr, ExprError>,
+}
+
+impl Formula {
+    /// Parses `source`, keeping the text whether or not it parses.
+    pub fn new(source: impl Into<String>) -> Formula {
+        let source = source.into();
+        Formula { parsed: Expr::parse(&source), source }
+    }
+
+    /// The formula as written.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The parsed formula, or the first mistake in it.
+    pub fn expr(&self) -> Result<&Expr, &ExprError> {
+        self.parsed.as_ref()
+    }
+}
+
+impl From<String> for Formula {
+    fn from(source: String) -> Formula {
+        Formula::new(source)
+    }
+}
+
+impl From<Formula> for String {
+    fn from(formula: Formula) -> String {
+        formula.source
+    }
+}
+
+impl fmt::Display for Formula {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.source)
     }
@@ -1093,57 +1147,57 @@ mod tests {
         let cases = [
             ("", "the formula is empty"),
             ("   ", "the formula is empty"),
-            ("a $ b", "column 3: unexpected character '$'"),
-            ("a = b", "column 3: unexpected character '='"),
-            ("if(a && b, 1, 2)", "column 6: unexpected character '&'"),
-            ("1e5", "column 1: '1e5' is not a valid number; write numbers like 1500, 0.25 or 12.5%"),
-            ("1.2.3", "column 1: '1.2.3' is not a valid number; write numbers like 1500, 0.25 or 12.5%"),
-            (".5", "column 1: '.5' is not a valid number; write numbers like 1500, 0.25 or 12.5%"),
-            ("2x", "column 1: '2x' is not a valid number; write numbers like 1500, 0.25 or 12.5%"),
+            ("a $ b", "at char 3: unexpected character '$'"),
+            ("a = b", "at char 3: unexpected character '='"),
+            ("if(a && b, 1, 2)", "at char 6: unexpected character '&'"),
+            ("1e5", "at char 1: '1e5' is not a valid number; write numbers like 1500, 0.25 or 12.5%"),
+            ("1.2.3", "at char 1: '1.2.3' is not a valid number; write numbers like 1500, 0.25 or 12.5%"),
+            (".5", "at char 1: '.5' is not a valid number; write numbers like 1500, 0.25 or 12.5%"),
+            ("2x", "at char 1: '2x' is not a valid number; write numbers like 1500, 0.25 or 12.5%"),
             (
                 "1 + 99999999999999999999999999999",
-                "column 5: '99999999999999999999999999999' is not a valid number; write numbers like 1500, 0.25 or 12.5%",
+                "at char 5: '99999999999999999999999999999' is not a valid number; write numbers like 1500, 0.25 or 12.5%",
             ),
             (
                 "Quota * 2",
-                "column 1: 'Quota' is not a valid name; names are lower case with underscores, like target_incentive",
+                "at char 1: 'Quota' is not a valid name; names are lower case with underscores, like target_incentive",
             ),
-            ("1 +", "column 4: the formula ends too early; expected a number, a name or '('"),
-            ("(1 + 2", "column 7: the formula ends too early; expected ')'"),
-            ("1 + * 2", "column 5: expected a number, a name or '(', found '*'"),
-            ("1 2", "column 3: expected an operator or the end of the formula, found '2'"),
-            ("min(1 2)", "column 7: expected ',' or ')', found '2'"),
-            ("a %", "column 3: unexpected character '%'"),
-            ("and + 1", "column 1: expected a number, a name or '(', found 'and'"),
+            ("1 +", "at char 4: the formula ends too early; expected a number, a name or '('"),
+            ("(1 + 2", "at char 7: the formula ends too early; expected ')'"),
+            ("1 + * 2", "at char 5: expected a number, a name or '(', found '*'"),
+            ("1 2", "at char 3: expected an operator or the end of the formula, found '2'"),
+            ("min(1 2)", "at char 7: expected ',' or ')', found '2'"),
+            ("a %", "at char 3: unexpected character '%'"),
+            ("and + 1", "at char 1: expected a number, a name or '(', found 'and'"),
             (
                 "if(1 < x < 3, 1, 0)",
-                "column 10: expected 'and' or 'or' (comparisons cannot be chained: write a < b and b < c), found '<'",
+                "at char 10: expected 'and' or 'or' (comparisons cannot be chained: write a < b and b < c), found '<'",
             ),
-            ("sqrt(2)", "column 1: unknown function 'sqrt'; the functions are min, max, abs, round, clamp and if"),
-            ("round(x)", "column 1: round expects 2 arguments, as in round(x, digits), but got 1"),
-            ("1 + round(x)", "column 5: round expects 2 arguments, as in round(x, digits), but got 1"),
-            ("min(x)", "column 1: min expects at least 2 arguments, as in min(a, b, ...), but got 1"),
-            ("abs()", "column 1: abs expects 1 argument, as in abs(x), but got 0"),
-            ("if(a > b, 1)", "column 1: if expects 3 arguments, as in if(condition, then, otherwise), but got 2"),
+            ("sqrt(2)", "at char 1: unknown function 'sqrt'; the functions are min, max, abs, round, clamp and if"),
+            ("round(x)", "at char 1: round expects 2 arguments, as in round(x, digits), but got 1"),
+            ("1 + round(x)", "at char 5: round expects 2 arguments, as in round(x, digits), but got 1"),
+            ("min(x)", "at char 1: min expects at least 2 arguments, as in min(a, b, ...), but got 1"),
+            ("abs()", "at char 1: abs expects 1 argument, as in abs(x), but got 0"),
+            ("if(a > b, 1)", "at char 1: if expects 3 arguments, as in if(condition, then, otherwise), but got 2"),
             (
                 "round(x, 1.5)",
-                "column 10: round needs a whole number of decimal places from 0 to 28, like round(x, 2), not '1.5'",
+                "at char 10: round needs a whole number of decimal places from 0 to 28, like round(x, 2), not '1.5'",
             ),
             (
                 "round(x, d)",
-                "column 10: round needs a whole number of decimal places from 0 to 28, like round(x, 2), not 'd'",
+                "at char 10: round needs a whole number of decimal places from 0 to 28, like round(x, 2), not 'd'",
             ),
             (
                 "round(x, 29)",
-                "column 10: round needs a whole number of decimal places from 0 to 28, like round(x, 2), not '29'",
+                "at char 10: round needs a whole number of decimal places from 0 to 28, like round(x, 2), not '29'",
             ),
-            ("(a > b) * 2", "column 1: '(a > b)' is a yes/no condition, but a number is needed here"),
-            ("a > b", "column 1: 'a > b' is a yes/no condition, but a number is needed here"),
-            ("if(a, 1, 2)", "column 4: 'a' is a number, but a yes/no condition is needed here"),
-            ("if(a > 1, b < 2, 2)", "column 11: 'b < 2' is a yes/no condition, but a number is needed here"),
-            ("if(not a, 1, 2)", "column 8: 'a' is a number, but a yes/no condition is needed here"),
-            ("if(a > 1 and b, 1, 2)", "column 14: 'b' is a number, but a yes/no condition is needed here"),
-            ("-(a > 1)", "column 2: '(a > 1)' is a yes/no condition, but a number is needed here"),
+            ("(a > b) * 2", "at char 1: '(a > b)' is a yes/no condition, but a number is needed here"),
+            ("a > b", "at char 1: 'a > b' is a yes/no condition, but a number is needed here"),
+            ("if(a, 1, 2)", "at char 4: 'a' is a number, but a yes/no condition is needed here"),
+            ("if(a > 1, b < 2, 2)", "at char 11: 'b < 2' is a yes/no condition, but a number is needed here"),
+            ("if(not a, 1, 2)", "at char 8: 'a' is a number, but a yes/no condition is needed here"),
+            ("if(a > 1 and b, 1, 2)", "at char 14: 'b' is a number, but a yes/no condition is needed here"),
+            ("-(a > 1)", "at char 2: '(a > 1)' is a yes/no condition, but a number is needed here"),
         ];
         for (source, message) in cases {
             let err = Expr::parse(source).expect_err(source);
@@ -1154,13 +1208,13 @@ mod tests {
     #[test]
     fn evaluation_errors_point_at_the_sub_expression() {
         let cases = [
-            ("fee_revenue / quota", "column 15: division by zero: 'quota' is 0"),
-            ("1 + fee_revenue / (quota * 2)", "column 19: division by zero: '(quota * 2)' is 0"),
-            ("target_incentive * bonus", "column 20: unknown variable 'bonus'"),
-            ("clamp(x1, 2, 1)", "column 1: in 'clamp(x1, 2, 1)' the lower bound 2 is above the upper bound 1"),
+            ("fee_revenue / quota", "at char 15: division by zero: 'quota' is 0"),
+            ("1 + fee_revenue / (quota * 2)", "at char 19: division by zero: '(quota * 2)' is 0"),
+            ("target_incentive * bonus", "at char 20: unknown variable 'bonus'"),
+            ("clamp(x1, 2, 1)", "at char 1: in 'clamp(x1, 2, 1)' the lower bound 2 is above the upper bound 1"),
             (
                 "79228162514264337593543950335 * 2 + 1",
-                "column 1: '79228162514264337593543950335 * 2' is too large to calculate",
+                "at char 1: '79228162514264337593543950335 * 2' is too large to calculate",
             ),
         ];
         for (source, message) in cases {
@@ -1171,7 +1225,7 @@ mod tests {
             BTreeMap::from([("x".to_string(), dec!(1)), ("low".to_string(), dec!(2)), ("high".to_string(), dec!(1))]);
         assert_eq!(
             Expr::parse("clamp(x, low, high)").unwrap().eval(&bounds).unwrap_err().to_string(),
-            "column 1: in 'clamp(x, low, high)' the lower bound 2 is above the upper bound 1"
+            "at char 1: in 'clamp(x, low, high)' the lower bound 2 is above the upper bound 1"
         );
     }
 
@@ -1230,7 +1284,7 @@ mod tests {
         assert_eq!(holder.formula.eval(&vars()), Ok(dec!(30000)));
         assert_eq!(serde_json::to_string(&holder).unwrap(), json);
         let err = serde_json::from_str::<Holder>(r#"{"formula":"min(1"}"#).unwrap_err();
-        assert!(err.to_string().contains("column 6: the formula ends too early"), "{err}");
+        assert!(err.to_string().contains("at char 6: the formula ends too early"), "{err}");
         assert_eq!("1+1".parse::<Expr>().unwrap().to_string(), "1+1");
     }
 

@@ -4,6 +4,7 @@
 
 use crate::calc::FxMethod;
 use crate::calendar::{CalendarError, FiscalCalendar};
+use crate::expr::ExprError;
 use crate::money::{Currency, RoundingRule};
 use crate::transaction::{MoneyOrigin, TxnKind, same_text};
 use chrono::NaiveDate;
@@ -429,7 +430,39 @@ pub enum Component {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cap_amount: Option<Decimal>,
     },
+    /// Pays what a formula (`docs/expressions.md`) gives from year-to-date figures: the
+    /// measure, quota, attainment, target incentive and other components' measures and
+    /// earnings.
+    Formula {
+        /// Stable id used in statements.
+        id: String,
+        /// Name shown on statements.
+        name: String,
+        /// What is measured (`measured` in the formula).
+        measure: Measure,
+        /// The formula, e.g. `min(attainment, 1.5) * target_incentive`.
+        expression: crate::expr::Formula,
+        /// Annual target incentive (`target_incentive` in the formula), unless the payee's
+        /// inputs give one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target_incentive: Option<Decimal>,
+        /// Nothing is paid until another component's measure reaches a bar.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        gate: Option<Gate>,
+        /// Cap on the year's earnings from this component.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cap_amount: Option<Decimal>,
+    },
 }
+
+/// Names a formula reads whatever the plan: the component's own measure, quota and target.
+pub const FORMULA_NAMES: [&str; 4] = ["measured", "quota", "attainment", "target_incentive"];
+
+/// Prefix of the name of another component's measure in a formula (`measured_fees`).
+pub const MEASURED_PREFIX: &str = "measured_";
+
+/// Prefix of the name of an earlier component's earnings in a formula (`earned_fees`).
+pub const EARNED_PREFIX: &str = "earned_";
 
 impl Component {
     /// The component's stable id.
@@ -439,7 +472,8 @@ impl Component {
             | Component::Tiered { id, .. }
             | Component::QuotaBonus { id, .. }
             | Component::Scorecard { id, .. }
-            | Component::Spif { id, .. } => id,
+            | Component::Spif { id, .. }
+            | Component::Formula { id, .. } => id,
         }
     }
 
@@ -450,7 +484,8 @@ impl Component {
             | Component::Tiered { name, .. }
             | Component::QuotaBonus { name, .. }
             | Component::Scorecard { name, .. }
-            | Component::Spif { name, .. } => name,
+            | Component::Spif { name, .. }
+            | Component::Formula { name, .. } => name,
         }
     }
 
@@ -460,7 +495,8 @@ impl Component {
             Component::Flat { measure, .. }
             | Component::Tiered { measure, .. }
             | Component::QuotaBonus { measure, .. }
-            | Component::Spif { measure, .. } => Some(measure),
+            | Component::Spif { measure, .. }
+            | Component::Formula { measure, .. } => Some(measure),
             Component::Scorecard { .. } => None,
         }
     }
@@ -471,7 +507,8 @@ impl Component {
             Component::Flat { gate, .. }
             | Component::Tiered { gate, .. }
             | Component::QuotaBonus { gate, .. }
-            | Component::Spif { gate, .. } => gate.as_ref(),
+            | Component::Spif { gate, .. }
+            | Component::Formula { gate, .. } => gate.as_ref(),
             Component::Scorecard { .. } => None,
         }
     }
@@ -483,22 +520,47 @@ impl Component {
             | Component::Tiered { cap_amount, .. }
             | Component::QuotaBonus { cap_amount, .. }
             | Component::Scorecard { cap_amount, .. }
-            | Component::Spif { cap_amount, .. } => *cap_amount,
+            | Component::Spif { cap_amount, .. }
+            | Component::Formula { cap_amount, .. } => *cap_amount,
         }
     }
 
     /// Whether the component measures attainment against a quota.
     pub fn needs_quota(&self) -> bool {
-        matches!(self, Component::Tiered { .. } | Component::QuotaBonus { .. })
+        match self {
+            Component::Tiered { .. } | Component::QuotaBonus { .. } => true,
+            Component::Formula { expression, .. } => {
+                expression.expr().is_ok_and(|e| e.variables().iter().any(|v| ["quota", "attainment"].contains(v)))
+            }
+            _ => false,
+        }
+    }
+
+    /// For a component paid against a target incentive, the plan's figure (the payee's
+    /// inputs may give it instead); `None` when the component has no target.
+    pub fn target_incentive(&self) -> Option<Option<Decimal>> {
+        match self {
+            Component::QuotaBonus { target_incentive, .. } | Component::Scorecard { target_incentive, .. } => {
+                Some(*target_incentive)
+            }
+            Component::Formula { expression, target_incentive, .. }
+                if expression.expr().is_ok_and(|e| e.variables().contains("target_incentive")) =>
+            {
+                Some(*target_incentive)
+            }
+            _ => None,
+        }
     }
 
     /// Whether the component has a decelerator: a tier whose rate is lower than the one
-    /// before, or a curve point paying less than the one before. Without one, more measured
-    /// credit never pays less.
+    /// before, a curve point paying less than the one before, or a formula (which is not
+    /// analysed). Without one, more measured credit never pays less.
     pub fn has_decelerator(&self) -> bool {
         match self {
             Component::Tiered { tiers, .. } => tiers.windows(2).any(|w| w[1].rate < w[0].rate),
             Component::QuotaBonus { curve, .. } => curve.windows(2).any(|w| w[1].payout < w[0].payout),
+            // A formula is not analysed: it may pay less for more (`if(measured > x, 0, ...)`).
+            Component::Formula { .. } => true,
             _ => false,
         }
     }
@@ -657,7 +719,7 @@ impl Plan {
                     id(format!("{at}.kpis[{k}].id"), &kpi.id);
                 }
             }
-            self.validate_component(&mut p, &at, component);
+            self.validate_component(&mut p, c, &at, component);
         }
         p.amount("cap_amount", self.cap_amount);
         p.multiple("cap_fixed_pay_multiple", self.cap_fixed_pay_multiple);
@@ -670,6 +732,39 @@ impl Plan {
             }
         }
         p.0
+    }
+
+    /// The names a formula in component `c` reads (`docs/plans.md`, "Formula"): its own
+    /// figures, `measured_<id>` of every other component with a measure, and `earned_<id>`
+    /// of the components before it. Only ids that are formula names (lower case, digits and
+    /// `_`) can be named.
+    pub fn formula_names(&self, c: usize) -> Vec<String> {
+        let mut names: Vec<String> = FORMULA_NAMES.iter().map(|n| n.to_string()).collect();
+        let nameable = |id: &str| {
+            !id.is_empty() && id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+        };
+        for (g, other) in self.components.iter().enumerate().filter(|(g, o)| *g != c && nameable(o.id())) {
+            if other.measure().is_some() {
+                names.push(format!("{MEASURED_PREFIX}{}", other.id()));
+            }
+            if g < c {
+                names.push(format!("{EARNED_PREFIX}{}", other.id()));
+            }
+        }
+        names
+    }
+
+    /// The message for a name a formula cannot read, saying what it can.
+    fn unknown_name(&self, c: usize, error: &ExprError, known: &[&str]) -> String {
+        if let ExprError::UnknownVariable { column, text } = error
+            && let Some(id) = text.strip_prefix(EARNED_PREFIX)
+            && self.components.iter().skip(c).any(|other| other.id() == id)
+        {
+            return format!(
+                "at char {column}: '{text}' is the earnings of this component or a later one; a formula can use the earnings of components listed before it"
+            );
+        }
+        format!("{error}; the names available here are {}", known.join(", "))
     }
 
     fn validate_crediting(&self, p: &mut Problems) {
@@ -748,7 +843,7 @@ impl Plan {
         }
     }
 
-    fn validate_component(&self, p: &mut Problems, at: &str, component: &Component) {
+    fn validate_component(&self, p: &mut Problems, c: usize, at: &str, component: &Component) {
         if let Some(measure) = component.measure() {
             self.validate_measure(p, &format!("{at}.measure"), measure);
         }
@@ -864,6 +959,26 @@ impl Plan {
                     _ => p.add(at.to_string(), "must give exactly one of rate and per_unit"),
                 }
             }
+            Component::Formula { expression, target_incentive, .. } => {
+                let path = format!("{at}.expression");
+                match expression.expr() {
+                    Err(e) => p.add(path, e.to_string()),
+                    Ok(expr) => {
+                        let names = self.formula_names(c);
+                        let known: Vec<&str> = names.iter().map(String::as_str).collect();
+                        if let Err(e) = expr.check_variables(&known) {
+                            p.add(path, self.unknown_name(c, &e, &known));
+                        }
+                        if target_incentive.is_some() && !expr.variables().contains("target_incentive") {
+                            p.add(
+                                format!("{at}.target_incentive"),
+                                "is given but the formula does not use target_incentive",
+                            );
+                        }
+                    }
+                }
+                p.amount(format!("{at}.target_incentive"), *target_incentive);
+            }
         }
     }
 }
@@ -953,6 +1068,62 @@ mod tests {
                 "draw.to: must not be before draw.from",
             ]
         );
+    }
+
+    #[test]
+    fn formula_mistakes_name_the_json_path_and_the_character() {
+        let formula = |id: &str, expression: &str, extra: &str| {
+            format!(
+                r#"{{"type": "formula", "id": "{id}", "name": "F", "measure": {{"kinds": ["booking"]}}, "expression": {expression:?}{extra}}}"#
+            )
+        };
+        let components = [
+            r#"{"type": "flat", "id": "fees", "name": "Fees", "measure": {"kinds": ["booking"]}, "rate": "0.01"}"#
+                .to_string(),
+            formula("a", "(measured * 2", ""),
+            formula("b", "measured * bonus", ""),
+            formula("c", "earned_later + 1", r#", "target_incentive": "100""#),
+            formula("later", "if(measured, 1, 0)", r#", "target_incentive": "-5""#),
+            formula("e", "(measured > 0) * 5", ""),
+            formula("f", " ", ""),
+        ];
+        let plan = GOOD.replacen(
+            &GOOD[GOOD.find("[{\"type\"").unwrap()..GOOD.rfind(']').unwrap() + 1],
+            &format!("[{}]", components.join(", ")),
+            1,
+        );
+        assert_eq!(
+            problems(&plan),
+            vec![
+                "components[1].expression: at char 14: the formula ends too early; expected ')'",
+                "components[2].expression: at char 12: unknown variable 'bonus'; the names available here are measured, quota, attainment, target_incentive, measured_fees, earned_fees, measured_a, earned_a, measured_c, measured_later, measured_e, measured_f",
+                "components[3].expression: at char 1: 'earned_later' is the earnings of this component or a later one; a formula can use the earnings of components listed before it",
+                "components[3].target_incentive: is given but the formula does not use target_incentive",
+                "components[4].expression: at char 4: 'measured' is a number, but a yes/no condition is needed here",
+                "components[4].target_incentive: must not be negative",
+                "components[5].expression: at char 1: '(measured > 0)' is a yes/no condition, but a number is needed here",
+                "components[6].expression: the formula is empty",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_good_formula_reads_its_names_and_round_trips() {
+        let text = GOOD.replace(
+            r#"{"type": "tiered""#,
+            r#"{"type": "formula", "id": "bonus", "name": "Bonus", "measure": {"kinds": ["booking"]},
+                "expression": "min(attainment, 1.5) * target_incentive + earned_c", "target_incentive": "1000"},
+               {"type": "tiered""#,
+        );
+        // `earned_c` is the later component's: refused; reordered, the same formula is fine.
+        assert_eq!(problems(&text).len(), 1);
+        let plan = Plan::from_json(&text.replace("+ earned_c", "+ measured_c")).unwrap();
+        assert!(plan.components[0].needs_quota());
+        assert_eq!(plan.components[0].target_incentive(), Some(Some(Decimal::from(1000))));
+        assert!(plan.has_decelerator());
+        let json = serde_json::to_string(&plan).unwrap();
+        assert!(json.contains(r#""expression":"min(attainment, 1.5) * target_incentive + measured_c""#), "{json}");
+        assert_eq!(Plan::from_json(&json).unwrap(), plan);
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Properties every plan and input must keep: splits sum to the original; payouts do not
 //! depend on transaction order; caps are never exceeded; the year's statements sum to the
-//! full-year calculation; plans, inputs and statements survive a JSON round trip; and without
-//! a decelerator, more credit never pays less.
+//! full-year calculation; plans, inputs and statements survive a JSON round trip; without
+//! a decelerator, more credit never pays less; and a formula stating a flat rate pays what the
+//! flat rate pays.
 
 use chrono::NaiveDate;
 use plumbline_engine::calc::PayeeInputs;
 use plumbline_engine::credit::credit_transaction;
+use plumbline_engine::expr::Formula;
 use plumbline_engine::plan::{CurvePoint, Draw, DrawKind, Rollup};
 use plumbline_engine::statement::{LineKind, Statement};
 use plumbline_engine::transaction::Party;
@@ -394,5 +396,42 @@ proptest! {
             s.lines.iter().filter(|l| matches!(l.kind, LineKind::Component | LineKind::PlanCap)).map(|l| l.earned_to_date).sum()
         };
         prop_assert!(earned(&more) >= earned(&base));
+    }
+    /// A formula that states a flat rate (`measured * 0.0123`, or `max(measured * 1.23%, 0)`
+    /// for a flat rate with a floor of 0) pays what the flat-rate component pays, every month,
+    /// with the same gates, caps, draws and rounding around it.
+    #[test]
+    fn a_formula_stating_a_flat_rate_pays_the_flat_rate(
+        comps in proptest::collection::vec(component_spec(), 0..3),
+        spec in plan_spec(),
+        flat in (0u8..4, any::<[u32; 4]>(), any::<[bool; 4]>()),
+        as_percent in any::<bool>(),
+        txns in proptest::collection::vec(txn_spec(), 0..30),
+        quota in 10_000u32..2_000_000,
+    ) {
+        let (kinds, n, flags) = flat;
+        let mut specs = vec![(0u8, kinds, n, flags)];
+        specs.extend(comps);
+        let flat_plan = build_plan(&specs, &spec, true, true);
+        let mut formula_plan = flat_plan.clone();
+        let Component::Flat { id, name, measure, rate, floor, gate, cap_amount } = flat_plan.components[0].clone() else {
+            unreachable!("the first component is built flat");
+        };
+        let rate_text = if as_percent { format!("{}%", (rate * Decimal::ONE_HUNDRED).normalize()) } else { rate.to_string() };
+        let expression = match floor {
+            Some(f) => format!("max(measured * {rate_text}, {f})"),
+            None => format!("measured * {rate_text}"),
+        };
+        formula_plan.components[0] = Component::Formula {
+            id, name, measure, expression: Formula::new(expression), target_incentive: None, gate, cap_amount,
+        };
+        prop_assert!(formula_plan.validate().is_empty(), "{:?}", formula_plan.validate());
+        let txns = build_txns(&txns, true);
+        let inputs = inputs(&txns, quota);
+        for (a, b) in year(&flat_plan, &inputs).iter().zip(year(&formula_plan, &inputs)) {
+            let pay = |s: &Statement| s.lines.iter().map(|l| (l.component_id.clone(), l.earned_to_date, l.amount)).collect::<Vec<_>>();
+            prop_assert_eq!(pay(a), pay(&b));
+            prop_assert_eq!(a.total, b.total);
+        }
     }
 }

@@ -1,10 +1,15 @@
 //! The numbers: each component's year-to-date earnings from measured values, with no text.
 //!
 //! Statements and the batch path both call [`evaluate`], so they agree to the cent. Nothing
-//! here can fail: everything that can be missing or wrong is checked when [`Terms`] are built.
+//! here can fail: everything that can be missing or wrong is checked when [`Terms`] are built,
+//! except a formula whose numbers break it (a division by zero): its outcome carries the
+//! error ([`Evaluation::formula_error`]) for the caller to refuse the calculation.
 
+use crate::expr::{ExprError, Formula};
 use crate::money::RoundingRule;
-use crate::plan::{Component, CurvePoint, DayCount, Gate, Measure, Plan, Tier, TierMethod};
+use crate::plan::{
+    Component, CurvePoint, DayCount, EARNED_PREFIX, Gate, MAX_AMOUNT, MEASURED_PREFIX, Measure, Plan, Tier, TierMethod,
+};
 use crate::statement::BandResult;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -257,6 +262,13 @@ pub enum Detail {
         /// Sum of contributions.
         weighted: Decimal,
     },
+    /// A formula: the value of each name it reads, and why it failed if it did (it then gives 0).
+    Formula {
+        /// Each name the formula reads, alphabetically, with its value.
+        bindings: Vec<(String, Decimal)>,
+        /// Why the formula could not be evaluated with these values.
+        error: Option<ExprError>,
+    },
 }
 
 /// One component's year-to-date result at one point.
@@ -329,6 +341,14 @@ impl Evaluation {
     /// The plan cap's cut to date (zero without a cap).
     pub fn plan_cap_reduction(&self) -> Decimal {
         self.plan_cap.map_or(Decimal::ZERO, |c| c.reduction)
+    }
+
+    /// The first formula that could not be evaluated: its component's index and why.
+    pub fn formula_error(&self) -> Option<(usize, &ExprError)> {
+        self.outcomes.iter().enumerate().find_map(|(c, o)| match &o.detail {
+            Detail::Formula { error: Some(e), .. } => Some((c, e)),
+            _ => None,
+        })
     }
 }
 
@@ -420,6 +440,31 @@ pub fn evaluate(
                     (None, None) => Decimal::ZERO,
                 };
             }
+            Component::Formula { expression, .. } => {
+                // Terms hold a quota exactly when the formula reads quota or attainment.
+                let q = quota(c);
+                let attainment = q.map(|q| ratio(m.amount, q));
+                let index_of = |id: &str| plan.components.iter().position(|o| o.id() == id);
+                let value_of = |name: &str| match name {
+                    "measured" => Some(m.amount),
+                    "quota" => q,
+                    "attainment" => attainment,
+                    "target_incentive" => Some(target(c)),
+                    _ => match (name.strip_prefix(MEASURED_PREFIX), name.strip_prefix(EARNED_PREFIX)) {
+                        (Some(id), _) => index_of(id).map(|g| slot(slots.component[g]).amount),
+                        // Only earlier components' outcomes exist yet; validation allows no others.
+                        (_, Some(id)) => index_of(id).and_then(|g| outcomes.get(g)).map(|o: &Outcome| o.earned),
+                        _ => None,
+                    },
+                };
+                let (value, detail) = formula(expression, value_of);
+                out.formula = value;
+                out.detail = detail;
+                if component.needs_quota() {
+                    out.quota = q;
+                    out.attainment = attainment;
+                }
+            }
         }
         if let Some(gate) = component.gate() {
             out.checks.push(check_gate(plan, gate, |g| slot(slots.component[g]).amount, quota));
@@ -451,6 +496,25 @@ pub fn evaluate(
     }
     let plan_cap = plan_cap(plan, terms, &outcomes, digits);
     Evaluation { outcomes, plan_cap }
+}
+
+/// A formula's value with the names it reads; zero and the error when it cannot be evaluated
+/// (validation refuses plans with a formula that does not parse or reads an unknown name).
+fn formula(expression: &Formula, value_of: impl Fn(&str) -> Option<Decimal>) -> (Decimal, Detail) {
+    let expr = match expression.expr() {
+        Ok(expr) => expr,
+        Err(e) => return (Decimal::ZERO, Detail::Formula { bindings: Vec::new(), error: Some(e.clone()) }),
+    };
+    let bindings: Vec<(String, Decimal)> =
+        expr.variables().into_iter().filter_map(|n| value_of(n).map(|v| (n.to_string(), v))).collect();
+    let result = expr.eval_with(|n| bindings.iter().find(|(k, _)| k == n).map(|(_, v)| *v)).and_then(|v| {
+        // Beyond the largest amount a plan may state, sums of earnings could overflow.
+        if v.abs() > MAX_AMOUNT { Err(ExprError::OutOfRange { value: v, limit: MAX_AMOUNT }) } else { Ok(v) }
+    });
+    match result {
+        Ok(value) => (value, Detail::Formula { bindings, error: None }),
+        Err(e) => (Decimal::ZERO, Detail::Formula { bindings, error: Some(e) }),
+    }
 }
 
 fn check_gate(

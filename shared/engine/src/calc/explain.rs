@@ -1,22 +1,37 @@
 //! Statement lines in words: each line says which numbers and which rule produced it.
 
-use super::eval::{CapSource, Check, Detail, Evaluation, Outcome, PlanCapUse};
+use super::eval::{AumMonth, CapSource, Check, Detail, Evaluation, Outcome, PlanCapUse};
 use super::{DrawMonth, Item, Run};
 use crate::format::{money, percent};
 use crate::fx::Conversion;
 use crate::money::{Currency, RoundingRule};
-use crate::plan::{Component, DRAW_ID, Draw, DrawKind, Measure, PLAN_CAP_ID, Plan, TierMethod};
+use crate::plan::{
+    Component, DRAW_ID, Draw, DrawKind, EARNED_PREFIX, MEASURED_PREFIX, Measure, PLAN_CAP_ID, Plan, TierMethod,
+};
 use crate::statement::{Condition, Figure, FigureUnit, LineKind, Period, StatementLine};
 use crate::transaction::{MoneyOrigin, TxnKind};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 fn day(date: NaiveDate) -> String {
     date.format("%-d %b %Y").to_string()
 }
 
-fn month(date: NaiveDate) -> String {
-    date.format("%b %Y").to_string()
+/// A step of the plan year: `Mar 2026` for a calendar month (or the part of one to a
+/// cutoff), `30 Mar–26 Apr 2025` for a weekly fiscal period.
+fn span(from: NaiveDate, to: NaiveDate) -> String {
+    if from.day() == 1 && (from.year(), from.month()) == (to.year(), to.month()) {
+        from.format("%b %Y").to_string()
+    } else if from.year() == to.year() {
+        format!("{}–{}", from.format("%-d %b"), day(to))
+    } else {
+        format!("{}–{}", day(from), day(to))
+    }
+}
+
+/// An AUM fee period's last day.
+fn aum_to(m: &AumMonth) -> NaiveDate {
+    m.from.checked_add_signed(chrono::Duration::days(m.days - 1)).unwrap_or(m.from)
 }
 
 fn figure(label: impl Into<String>, value: Decimal, unit: FigureUnit) -> Figure {
@@ -157,8 +172,9 @@ fn figures(run: &Run, c: usize, out: &Outcome) -> Vec<Figure> {
     let mut figures = Vec::new();
     let money_fig = |label: &str, value: Decimal| figure(label, value, FigureUnit::Money);
     for m in &out.months {
-        figures.push(money_fig(&format!("Average AUM, {}", month(m.from)), m.average));
-        figures.push(money_fig(&format!("Fee, {} ({} days)", month(m.from), m.days), m.fee));
+        let when = span(m.from, aum_to(m));
+        figures.push(money_fig(&format!("Average AUM, {when}"), m.average));
+        figures.push(money_fig(&format!("Fee, {when} ({} days)", m.days), m.fee));
     }
     if component.measure().is_some() {
         figures.push(money_fig("Measured to date", out.measured));
@@ -192,6 +208,11 @@ fn figures(run: &Run, c: usize, out: &Outcome) -> Vec<Figure> {
                 }
             }
             figures.push(figure("Weighted score", *weighted, FigureUnit::Fraction));
+        }
+        Detail::Formula { bindings, .. } => {
+            for (name, value) in bindings {
+                figures.push(figure(format!("Formula: {name}"), *value, binding_unit(name)));
+            }
         }
         Detail::Plain => {}
     }
@@ -252,6 +273,7 @@ pub fn rule_text(component: &Component, currency: &Currency) -> String {
             };
             format!("SPIF {} from {} to {}", pays, day(*from), day(*to))
         }
+        Component::Formula { expression, .. } => format!("formula: {expression}"),
     };
     if let Some(gate) = component.gate() {
         let bar = gate_bar(gate.min_attainment, gate.min_amount, currency);
@@ -392,7 +414,7 @@ fn explain_component(run: &Run, c: usize, out: &Outcome, line: &StatementLine) -
                         .map(|m| {
                             format!(
                                 "{}: average {} x {} bps x {}/{} days = {}",
-                                month(m.from),
+                                span(m.from, aum_to(m)),
                                 money(m.average, cur),
                                 number(fee.bps),
                                 m.days,
@@ -539,8 +561,53 @@ fn rule_sentence(run: &Run, c: usize, out: &Outcome) -> String {
             money(*u, cur),
             money(out.formula, cur)
         ),
+        (Component::Formula { expression, .. }, Detail::Formula { bindings, .. }) => {
+            let mut values: Vec<String> =
+                bindings.iter().map(|(name, value)| binding_text(run.plan, name, *value)).collect();
+            let with = match values.pop() {
+                None => String::new(),
+                Some(last) if values.is_empty() => format!("With {last}, "),
+                Some(last) => format!("With {} and {last}, ", values.join(", ")),
+            };
+            // The exact result, when rounding to the currency would hide part of it.
+            let exact = out.formula.normalize();
+            let gives = if exact.scale() > cur.minor_digits() && exact.scale() <= 10 {
+                format!("exactly {}", number(exact))
+            } else {
+                money(out.formula, cur)
+            };
+            let gives = if with.is_empty() { format!("It gives {gives}") } else { format!("{with}it gives {gives}") };
+            format!("Your plan's formula is `{expression}`. {gives}. ")
+        }
         _ => String::new(),
     }
+}
+
+/// Attainment is a fraction; every other name a formula reads is money.
+fn binding_unit(name: &str) -> FigureUnit {
+    if name == "attainment" { FigureUnit::Fraction } else { FigureUnit::Money }
+}
+
+/// One name a formula read, its value and what it is: "attainment = 120% (measured / quota)".
+fn binding_text(plan: &Plan, name: &str, value: Decimal) -> String {
+    let cur = &plan.currency;
+    let component = |id: &str| plan.component(id).map_or(id, |c| c.name()).to_string();
+    let what = match name {
+        "measured" => "measured to date".to_string(),
+        "quota" => "your quota".to_string(),
+        "attainment" => "measured / quota".to_string(),
+        "target_incentive" => "your target incentive".to_string(),
+        _ => match (name.strip_prefix(MEASURED_PREFIX), name.strip_prefix(EARNED_PREFIX)) {
+            (Some(id), _) => format!("measured to date by '{}'", component(id)),
+            (_, Some(id)) => format!("earned to date from '{}'", component(id)),
+            _ => String::new(),
+        },
+    };
+    let shown = match binding_unit(name) {
+        FigureUnit::Fraction => percent(value.round_dp(6)),
+        _ => money(value, cur),
+    };
+    format!("{name} = {shown} ({what})")
 }
 
 fn closing(plan: &Plan, earned: Decimal, before: Decimal, amount: Decimal) -> String {
@@ -687,10 +754,11 @@ pub(super) fn draw_line(
 ) -> StatementLine {
     let cur = &run.plan.currency;
     let d = money(draw.amount, cur);
+    let per = if run.monthly() { "a month" } else { "a fiscal period" };
     let (kind, name, rule) = match draw.kind {
-        DrawKind::Recoverable => (LineKind::Draw, "Recoverable draw", format!("recoverable draw of {d} a month")),
+        DrawKind::Recoverable => (LineKind::Draw, "Recoverable draw", format!("recoverable draw of {d} {per}")),
         DrawKind::NonRecoverable => {
-            (LineKind::Guarantee, "Guarantee", format!("guarantee of {d} a month, never recovered"))
+            (LineKind::Guarantee, "Guarantee", format!("guarantee of {d} {per}, never recovered"))
         }
     };
     let mut line = bare_line(kind, DRAW_ID, name.to_string(), rule);
@@ -708,7 +776,7 @@ pub(super) fn draw_line(
     let advanced: Decimal = in_period.iter().map(|m| m.effect.max(Decimal::ZERO)).sum();
     let recovered: Decimal = in_period.iter().map(|m| (-m.effect).max(Decimal::ZERO)).sum();
     let mut figures = vec![
-        figure("Amount a month", draw.amount, FigureUnit::Money),
+        figure(format!("Amount {per}"), draw.amount, FigureUnit::Money),
         figure(format!("Earnings this period before the {}", name.to_lowercase()), earned, FigureUnit::Money),
     ];
     let mut text = format!("Your plan pays {} this period before the {}. ", money(earned, cur), name.to_lowercase());
@@ -722,7 +790,7 @@ pub(super) fn draw_line(
             ]);
             let mut balance = opening;
             for m in &in_period {
-                let when = month(m.from);
+                let when = span(m.from, m.to);
                 text.push_str(&if m.effect > Decimal::ZERO {
                     format!(
                         "{when}: {} is below the {d} draw, so {} is advanced; it is recovered from later months' pay above the draw. ",
@@ -756,7 +824,7 @@ pub(super) fn draw_line(
         DrawKind::NonRecoverable => {
             figures.push(figure("Top-up this period", line.amount, FigureUnit::Money));
             for m in &in_period {
-                let when = month(m.from);
+                let when = span(m.from, m.to);
                 text.push_str(&if !m.applies {
                     format!("{when}: the guarantee does not apply. ")
                 } else if m.effect > Decimal::ZERO {

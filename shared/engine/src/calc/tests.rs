@@ -237,3 +237,36 @@ fn currencies_never_mix_silently() {
         PayeeInputs { fx: Some(FxInputs { rates: vec![], ..FxInputs::default() }), ..PayeeInputs::new("A", &later) };
     assert_eq!(statement_for_period(&plan, &inputs, &march).unwrap().total, Decimal::ZERO);
 }
+
+#[test]
+fn a_formula_the_numbers_break_refuses_the_statement_with_the_character() {
+    let plan = |expression: &str| {
+        Plan::from_json(&format!(
+            r#"{{"id": "f", "version": 1, "name": "F", "currency": "USD", "effective_from": "2026-01-01",
+                "components": [{{"type": "formula", "id": "ratio", "name": "Ratio",
+                  "measure": {{"kinds": ["booking"]}}, "expression": "{expression}"}}]}}"#
+        ))
+        .unwrap()
+    };
+    let feb = Period::parse_month("2026-02").unwrap();
+    let none = PayeeInputs::new("A", &[]);
+    let err = statement_for_period(&plan("1000 / measured"), &none, &feb).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "component `ratio` for payee A to 2026-02-28: at char 8: division by zero: 'measured' is 0"
+    );
+    let guarded = statement_for_period(&plan("if(measured > 0, 1000 / measured, 0)"), &none, &feb).unwrap();
+    assert_eq!(guarded.total, dec!(0));
+    let err = statement_for_period(
+        &plan("measured * 10000000000000000"),
+        &PayeeInputs::new("A", &[txn("t", "2026-01-05", dec!(1000), None)]),
+        &feb,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().ends_with("beyond the largest amount a component may pay (1000000000000000 either way)"),
+        "{err}"
+    );
+    let err = statement_for_period(&plan("attainment * 100"), &none, &feb).unwrap_err();
+    assert!(matches!(err, CalcError::MissingQuota { .. }), "{err}");
+}
