@@ -107,9 +107,11 @@ fn reg_bi(plan: &Plan, out: &mut Vec<PlanProblem>) {
                     ));
                 }
             }
-            Component::QuotaBonus { measure, .. } | Component::Tiered { measure, .. } => {
+            Component::QuotaBonus { measure, .. }
+            | Component::Tiered { measure, .. }
+            | Component::Formula { measure, .. } => {
                 if let Some(products) = specific_sales(measure) {
-                    let what = if matches!(c, Component::QuotaBonus { .. }) { "bonus" } else { "quota" };
+                    let what = if matches!(c, Component::Tiered { .. }) { "quota" } else { "bonus" };
                     out.push(problem(
                         &at,
                         format!("{RULE}: `{}` is a sales {what} on {products} over the plan year; {ALLOWED}", c.id()),
@@ -151,13 +153,7 @@ fn scorecard_minimum(plan: &Plan, regulation: &Regulation, out: &mut Vec<PlanPro
     let (mut total, mut non_financial) = (Decimal::ZERO, Decimal::ZERO);
     let mut missing = false;
     for c in &plan.components {
-        let plan_target = match c {
-            Component::Scorecard { target_incentive, .. } | Component::QuotaBonus { target_incentive, .. } => {
-                *target_incentive
-            }
-            _ => None,
-        };
-        let Some(target) = regulation.on_target.get(c.id()).copied().or(plan_target) else {
+        let Some(target) = regulation.on_target.get(c.id()).copied().or(c.target_incentive().flatten()) else {
             out.push(problem(
                 &format!("regulation.on_target.{}", c.id()),
                 format!("`{}` needs an on-target annual amount to weigh the balanced scorecard", c.id()),
