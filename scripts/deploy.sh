@@ -9,7 +9,8 @@
 #   bash scripts/deploy.sh --guided   # ask again
 #
 # Prerequisites: the AWS CLI (v2), the AWS SAM CLI, Rust with rustup, Python 3 with pip
-# (cargo-lambda and zig are installed with pip when absent), Node.js (the app build's wasm-opt),
+# (cargo-lambda and zig are installed with pip when absent; no Docker), Node.js (the app
+# build's wasm-opt),
 # and credentials allowed to create the stack's resources (CloudFormation, IAM roles, Lambda,
 # API Gateway, Cognito, DynamoDB, S3, CloudFront, KMS, SNS, SQS, CloudWatch, EventBridge).
 set -euo pipefail
@@ -37,11 +38,14 @@ rustup target add aarch64-unknown-linux-gnu >/dev/null
 GUIDED=0
 if [[ "${1:-}" == "--guided" || ! -f "$CONFIG" ]]; then GUIDED=1; fi
 
-say "building the app (dist/)"
-bash scripts/build-app.sh
+DIST="${PLUMBLINE_DIST:-$ROOT/dist}"
+say "building the app ($DIST)"
+PLUMBLINE_DIST="$DIST" bash scripts/build-app.sh
 
 say "building the Lambda functions (arm64, release) with sam build"
-sam build --template-file "$TEMPLATE" --build-dir "$BUILD_DIR"
+# SAM's cargo-lambda build method is a SAM preview feature: without the opt-in, sam build stops
+# to ask (or fails when nobody can answer).
+sam build --beta-features --template-file "$TEMPLATE" --build-dir "$BUILD_DIR"
 
 say "deploying the stack"
 if [[ $GUIDED -eq 1 ]]; then
@@ -67,8 +71,10 @@ DISTRIBUTION="$(output DistributionId)"
 # What the app needs to send people to Cognito's sign-in page: written beside index.html.
 CONFIG_DIR="$(mktemp -d)"
 trap 'rm -rf "$CONFIG_DIR"' EXIT
+# app/src/auth.rs reads it.
 cat >"$CONFIG_DIR/config.json" <<EOF
 {
+  "mode": "cognito",
   "region": "$REGION",
   "userPoolId": "$(output UserPoolId)",
   "clientId": "$(output UserPoolClientId)",
@@ -79,13 +85,13 @@ EOF
 
 say "uploading the app to s3://$APP_BUCKET"
 # Hashed files never change, so browsers may keep them; index.html and config.json are re-read.
-aws s3 sync dist/ "s3://$APP_BUCKET/" --region "$REGION" --delete --exclude index.html --exclude config.json \
+aws s3 sync "$DIST/" "s3://$APP_BUCKET/" --region "$REGION" --delete --exclude index.html --exclude config.json \
   --cache-control "public, max-age=31536000, immutable"
-aws s3 cp dist/index.html "s3://$APP_BUCKET/index.html" --region "$REGION" --cache-control "no-cache"
+aws s3 cp "$DIST/index.html" "s3://$APP_BUCKET/index.html" --region "$REGION" --cache-control "no-cache"
 aws s3 cp "$CONFIG_DIR/config.json" "s3://$APP_BUCKET/config.json" --region "$REGION" --cache-control "no-cache"
 aws cloudfront create-invalidation --distribution-id "$DISTRIBUTION" --paths /index.html /config.json / >/dev/null
 
 say "done"
 echo "Plumbline: $APP_URL"
 echo "Imports:   s3://$(output ImportsBucketName)/incoming/<kind>/<file>"
-echo "Next: create the first administrator (README.md, Deploy to AWS)."
+echo "Next: import the people roster, then create the first administrator (README.md, Deploy to AWS)."

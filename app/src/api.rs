@@ -117,6 +117,11 @@ pub async fn dev_token(person_id: &str) -> Result<TokenResponse, Error> {
     post_public("/auth/dev-token", &DevTokenRequest { person_id: person_id.to_owned() }).await
 }
 
+/// Who the token is for (after the firm's sign-in, which returns only tokens).
+pub async fn me(token: &str) -> Result<Persona, Error> {
+    get(token, "/me", &[]).await
+}
+
 /// A payee's statement for `period` (`YYYY-MM`), or for the current period when `None`.
 pub async fn statement(token: &str, person_id: &str, period: Option<&str>) -> Result<StatementResponse, Error> {
     let path = format!("/statements/{}", path_segment(person_id));
@@ -472,8 +477,9 @@ fn fallback_message(status: u16, status_text: &str) -> String {
     }
 }
 
-/// Percent-encodes everything but unreserved characters, for use as one path segment.
-fn path_segment(raw: &str) -> String {
+/// Percent-encodes everything but unreserved characters, for use as one path segment (or one
+/// query or form value).
+pub(crate) fn path_segment(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for byte in raw.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {

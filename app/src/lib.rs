@@ -1,10 +1,11 @@
 //! Plumbline's single-page app: client-side rendered Leptos, compiled to WASM.
 //!
 //! Layout follows the Leptos examples: a thin `main.rs`, the [`App`] and its router here,
-//! every HTTP call in [`api`], the session in [`session`], role navigation in [`nav`], pages
-//! and reusable components (charts included) in their own modules.
+//! every HTTP call in [`api`], the firm's sign-in in [`auth`], the session in [`session`], role
+//! navigation in [`nav`], pages and reusable components (charts included) in their own modules.
 
 pub mod api;
+pub mod auth;
 pub mod components;
 pub mod dates;
 pub mod insight;

@@ -1,11 +1,13 @@
-//! The signed-in session: a bearer token and who it is for, kept in `localStorage`.
+//! The signed-in session: a bearer token and who it is for. A demo persona's session is kept
+//! in `localStorage`; a session from the firm's sign-in only in this tab's `sessionStorage`, so
+//! closing the tab (on a shared desk, say) leaves no token behind.
 
-use gloo_storage::{LocalStorage, Storage};
+use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use leptos::prelude::*;
 use plumbline_firm::api::{Persona, TokenResponse};
 use serde::{Deserialize, Serialize};
 
-/// The `localStorage` key.
+/// The storage key (in either storage).
 pub const STORAGE_KEY: &str = "plumbline.session";
 
 /// A signed-in user.
@@ -15,27 +17,37 @@ pub struct Session {
     pub token: String,
     /// Who the token is for.
     pub persona: Persona,
+    /// For the firm's sign-in: where signing out sends the browser so the identity provider
+    /// ends its session too (`None` for the local development issuer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logout_url: Option<String>,
 }
 
 impl From<TokenResponse> for Session {
     fn from(response: TokenResponse) -> Self {
-        Session { token: response.token, persona: response.persona }
+        Session { token: response.token, persona: response.persona, logout_url: None }
     }
 }
 
 /// Reads the stored session; a missing or unreadable entry means signed out.
 pub fn load() -> Option<Session> {
-    LocalStorage::get(STORAGE_KEY).ok()
+    SessionStorage::get(STORAGE_KEY).or_else(|_| LocalStorage::get(STORAGE_KEY)).ok()
 }
 
 fn store(session: &Session) {
+    let stored = if session.logout_url.is_some() {
+        SessionStorage::set(STORAGE_KEY, session)
+    } else {
+        LocalStorage::set(STORAGE_KEY, session)
+    };
     // Storage can be full or disabled (private mode): the session then lasts until reload.
-    if let Err(error) = LocalStorage::set(STORAGE_KEY, session) {
+    if let Err(error) = stored {
         leptos::logging::warn!("could not store the session: {error}");
     }
 }
 
 fn forget() {
+    SessionStorage::delete(STORAGE_KEY);
     LocalStorage::delete(STORAGE_KEY);
 }
 
@@ -74,11 +86,27 @@ impl SessionState {
         self.current.set(Some(session));
     }
 
-    /// Signs out, optionally leaving a message for the sign-in page.
+    /// Signs out, optionally leaving a message for the sign-in page. Signing out of the firm's
+    /// sign-in without a message (the person chose to) also ends the identity provider's
+    /// session, which then sends the browser back to the app; with a message (the token was
+    /// refused or expired) the provider's session is kept, so signing in again is quick.
     pub fn sign_out(&self, notice: Option<String>) {
+        let logout_url = self.current.get_untracked().and_then(|s| s.logout_url).filter(|_| notice.is_none());
         forget();
         self.notice.set(notice);
         self.current.set(None);
+        if let Some(url) = logout_url {
+            // After the caller's own navigation to the sign-in page, which would otherwise
+            // cancel this one.
+            set_timeout(
+                move || {
+                    if let Err(error) = window().location().set_href(&url) {
+                        leptos::logging::warn!("could not reach the sign-out page: {error:?}");
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        }
     }
 
     /// A message for the sign-in page (e.g. "your session expired"), reactively.

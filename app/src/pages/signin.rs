@@ -1,10 +1,13 @@
-//! Sign-in (local demo mode): pick a person to see Plumbline as them.
+//! Sign-in at `/`: through the firm's sign-in page when `/config.json` names one (a deployed
+//! stack), otherwise (local demo mode) by picking a person to see Plumbline as them.
 
 use crate::api;
+use crate::auth::{self, HostedConfig, Mode};
 use crate::components::{ErrorPanel, Loading};
 use crate::session::{Session, use_session};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use plumbline_firm::api::Persona;
 use plumbline_firm::{Division, Role};
 
@@ -60,10 +63,123 @@ impl Entry {
     }
 }
 
-/// The sign-in page at `/`.
+/// The sign-in page at `/`: the deployment's way of signing in.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     document().set_title("Sign in · Plumbline");
+    let mode = LocalResource::new(auth::load_mode);
+    view! {
+        <div class="page signin">
+            <Suspense fallback=|| view! { <Loading label="Loading sign-in…"/> }>
+                {move || Suspend::new(async move {
+                    match mode.await {
+                        Ok(Mode::Local) => view! { <PersonaSignIn/> }.into_any(),
+                        Ok(Mode::Hosted(config)) => view! { <FirmSignIn config=config/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error=error on_retry=move |_| mode.refetch()/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// What the sign-in page says about the current session: a message left by signing out, or who
+/// is already signed in.
+#[component]
+fn SessionNotices() -> impl IntoView {
+    let session = use_session();
+    view! {
+        {move || session.notice().map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
+        {move || {
+            session
+                .get()
+                .map(|s| {
+                    view! {
+                        <p class="notice">
+                            "You are signed in as " <strong>{s.persona.name}</strong> ". "
+                            <a href=crate::nav::home(s.persona.role)>"Go to your home page"</a>
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
+/// Sign-in through the firm's identity provider (authorization code + PKCE, [`auth`]). The
+/// provider sends people back to `/` with `code` and `state` (or `error`), handled here.
+#[component]
+fn FirmSignIn(config: HostedConfig) -> impl IntoView {
+    let session = use_session();
+    let config = StoredValue::new(config);
+    let start = Action::new_local(move |_: &()| async move { auth::start(&config.get_value()).await });
+    let finish = Action::new_local(move |(code, state): &(String, String)| {
+        let (code, state) = (code.clone(), state.clone());
+        async move { auth::finish(&config.get_value(), &code, &state).await }
+    });
+
+    // Is this page load the provider's answer?
+    let refusal = use_query_map().with_untracked(|query| match (query.get("code"), query.get("error")) {
+        (Some(code), _) => {
+            finish.dispatch((code, query.get("state").unwrap_or_default()));
+            None
+        }
+        (None, Some(error)) => Some(auth::provider_refusal(&error, query.get("error_description").as_deref())),
+        (None, None) => None,
+    });
+
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if let Some(Ok(signed_in)) = finish.value().get() {
+            let home = crate::nav::home(signed_in.persona.role);
+            session.sign_in(signed_in);
+            // Replaces the answer's address, so the used code is not in the history.
+            navigate(home, NavigateOptions { replace: true, ..Default::default() });
+        }
+    });
+    let failure = move || {
+        let finished = finish.value().get().and_then(Result::err);
+        finished.or_else(|| start.value().get().and_then(Result::err)).or_else(|| refusal.clone())
+    };
+    // After a successful start the browser is on its way to the provider.
+    let busy = move || start.pending().get() || finish.pending().get() || start.value().with(|v| matches!(v, Some(Ok(()))));
+
+    view! {
+        <header class="page-head">
+            <h1>"Sign in"</h1>
+            <p class="lede">
+                "Plumbline uses your firm's sign-in page. You come back here once you are signed in, "
+                "and see the views of your role."
+            </p>
+        </header>
+        <SessionNotices/>
+        {move || failure().map(|error| view! { <ErrorPanel error=error/> })}
+        {move || {
+            if busy() {
+                view! { <Loading label="Signing you in…"/> }.into_any()
+            } else {
+                view! {
+                    <p>
+                        <button
+                            type="button"
+                            class="button primary"
+                            data-testid="firm-sign-in"
+                            on:click=move |_| {
+                                start.dispatch(());
+                            }
+                        >
+                            "Sign in with your firm account"
+                        </button>
+                    </p>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+/// Local demo mode: the development issuer signs in as any person picked from the list.
+#[component]
+fn PersonaSignIn() -> impl IntoView {
     let session = use_session();
     let personas = LocalResource::new(api::personas);
     let sign_in = Action::new_local(|person_id: &String| {
@@ -99,28 +215,15 @@ pub fn SignInPage() -> impl IntoView {
     });
 
     view! {
-        <div class="page signin">
-            <header class="page-head">
-                <h1>"Sign in"</h1>
-                <p class="lede">
-                    "Demo mode: choose anyone in the firm to see Plumbline as they would. "
-                    "Each role sees its own views: reps their pay, managers their team, designers the plans."
-                </p>
-            </header>
-            {move || session.notice().map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
-            {move || {
-                session
-                    .get()
-                    .map(|s| {
-                        view! {
-                            <p class="notice">
-                                "You are signed in as " <strong>{s.persona.name}</strong> ". "
-                                <a href=crate::nav::home(s.persona.role)>"Go to your home page"</a>
-                            </p>
-                        }
-                    })
-            }}
-            <div class="error-slot" node_ref=error_slot>
+        <header class="page-head">
+            <h1>"Sign in"</h1>
+            <p class="lede">
+                "Demo mode: choose anyone in the firm to see Plumbline as they would. "
+                "Each role sees its own views: reps their pay, managers their team, designers the plans."
+            </p>
+        </header>
+        <SessionNotices/>
+        <div class="error-slot" node_ref=error_slot>
                 {move || {
                     sign_in
                         .value()
@@ -146,7 +249,6 @@ pub fn SignInPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </div>
     }
 }
 

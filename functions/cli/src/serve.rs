@@ -83,12 +83,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// The API plus the app's files; unknown non-API paths get `index.html` so deep links work.
+/// `/config.json` tells the app to sign in through the local development issuer (a deployed
+/// stack's says where the firm's sign-in page is: scripts/deploy.sh).
 fn app(state: AppState, app_dir: &std::path::Path) -> Router {
     if !app_dir.join("index.html").exists() {
         tracing::warn!(dir = %app_dir.display(), "the app is not built here: run scripts/run.sh, or pass --app-dir");
     }
     let files = ServeDir::new(app_dir).fallback(ServeFile::new(app_dir.join("index.html")));
-    plumbline_api::router(state).fallback_service(files).layer(CompressionLayer::new())
+    let local = || async { axum::Json(serde_json::json!({ "mode": "local" })) };
+    plumbline_api::router(state)
+        .route("/config.json", axum::routing::get(local))
+        .fallback_service(files)
+        .layer(CompressionLayer::new())
 }
 
 async fn shutdown() {
