@@ -94,7 +94,7 @@ struct FormField {
 }
 
 /// The form view's fields, derived from the document: plan-level settings, then each
-/// component's name, rate, threshold, cap and tiers.
+/// component's name, rate, threshold, caps, formula and tiers.
 fn form_fields(doc: &Value) -> Vec<FormField> {
     let mut out: Vec<FormField> =
         [("name", "Plan name"), ("effective_from", "Effective from"), ("cap_amount", "Plan cap amount")]
@@ -110,6 +110,7 @@ fn form_fields(doc: &Value) -> Vec<FormField> {
             ("threshold", "threshold"),
             ("cap_amount", "cap amount"),
             ("cap_quota_multiple", "cap (x quota)"),
+            ("expression", "formula"),
         ] {
             if c.get(key).is_some() {
                 out.push(FormField { path: format!("components[{i}].{key}"), label: format!("{name}: {label}") });
@@ -181,7 +182,8 @@ fn write_at(doc: &mut Value, path: &str, value: &str) {
         match step {
             Ok(key) if last => {
                 if let Some(obj) = at.as_object_mut() {
-                    if value.is_empty() && key != "name" {
+                    // An emptied name or formula stays, so validation says so at the field.
+                    if value.is_empty() && key != "name" && key != "expression" {
                         obj.remove(key);
                     } else {
                         obj.insert(key.clone(), Value::String(value.to_owned()));
@@ -405,5 +407,16 @@ mod tests {
         assert_eq!(read_at(&doc, "components[0].tiers[0].up_to"), "");
         let paths: Vec<String> = form_fields(&doc).into_iter().map(|f| f.path).collect();
         assert!(paths.contains(&"components[0].tiers[1].rate".to_owned()));
+    }
+
+    #[test]
+    fn a_formula_is_a_field_that_stays_when_emptied() {
+        let mut doc: Value =
+            serde_json::from_str(r#"{"name":"P","components":[{"name":"Bonus","expression":"measured * 5%"}]}"#)
+                .unwrap();
+        let field = form_fields(&doc).into_iter().find(|f| f.path == "components[0].expression").unwrap();
+        assert_eq!(field.label, "Bonus: formula");
+        write_at(&mut doc, "components[0].expression", "");
+        assert_eq!(doc["components"][0]["expression"], "");
     }
 }
