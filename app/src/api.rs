@@ -13,7 +13,7 @@ use plumbline_firm::api::{
     PlanSummary, ProposalRequest, ResolveRequest, StatementResponse, TokenResponse, TransactionView,
 };
 use plumbline_firm::audit::{AuditRecord, Verification};
-use plumbline_firm::imports::{ImportRejected, ImportReport};
+use plumbline_firm::imports::ImportJob;
 use plumbline_firm::records::{ComplianceEvent, Opportunity, PlanAssignment, Quota, Team};
 use plumbline_firm::workflow::{Dispute, Proposal};
 use plumbline_planning::api::{QuotaPlanRequest, QuotaProposalRequest, TerritoryPlanRequest, TerritoryProposalRequest};
@@ -275,28 +275,14 @@ pub async fn verify_audit(token: &str) -> Result<Verification, Error> {
     get(token, "/audit/verify", &[]).await
 }
 
-/// Imports a file of `kind`; a refused file comes back as [`ImportOutcome::Rejected`] with
-/// every problem.
-pub async fn import(token: &str, kind: &str, upload: &ImportUpload) -> Result<ImportOutcome, Error> {
-    match post(token, &format!("/imports/{}", path_segment(kind)), upload).await {
-        Ok(report) => Ok(ImportOutcome::Done(report)),
-        Err(Error::Api { details: Some(details), error, status }) => {
-            match serde_json::from_value::<ImportRejected>(details.clone()) {
-                Ok(rejection) => Ok(ImportOutcome::Rejected(rejection)),
-                Err(_) => Err(Error::Api { status, error, details: Some(details) }),
-            }
-        }
-        Err(e) => Err(e),
-    }
+/// Sends a file of `kind` to import; the server answers at once with the job to follow.
+pub async fn start_import(token: &str, kind: &str, upload: &ImportUpload) -> Result<ImportJob, Error> {
+    post(token, &format!("/imports/{}", path_segment(kind)), upload).await
 }
 
-/// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImportOutcome {
-    /// Applied (or already applied before).
-    Done(ImportReport),
-    /// Refused; nothing written.
-    Rejected(ImportRejected),
+/// An import's progress, then its report or every problem.
+pub async fn import_job(token: &str, id: &str) -> Result<ImportJob, Error> {
+    get(token, &format!("/imports/jobs/{}", path_segment(id)), &[]).await
 }
 
 /// A coaching message as the app shows it: the words (the finding's evidence stays on the

@@ -14,7 +14,7 @@ use plumbline_engine::Currency;
 use plumbline_firm::Role;
 use plumbline_firm::api::{ImportUpload, OrgNode, PersonView, ProposalRequest, ResolveRequest};
 use plumbline_firm::audit::AuditRecord;
-use plumbline_firm::imports::{ImportKind, ImportRejected, ImportReport};
+use plumbline_firm::imports::{ImportJob, ImportKind, ImportRejected, ImportReport, Step};
 use plumbline_firm::records::{ComplianceEvent, ComplianceKind, Opportunity, Severity};
 use plumbline_firm::workflow::{Dispute, DisputeStatus, ProposedChange};
 use rust_decimal::Decimal;
@@ -607,6 +607,7 @@ pub fn ImportsPage() -> impl IntoView {
             let file_input = NodeRef::<leptos::html::Input>::new();
             let mapping_input = NodeRef::<leptos::html::Input>::new();
             let chosen = RwSignal::new(None::<String>);
+            let job = RwSignal::new(None::<ImportJob>);
             let send = Action::new_local(move |kind: &ImportKind| {
                 let (token, kind) = (token.clone(), *kind);
                 let file = file_input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0));
@@ -631,7 +632,15 @@ pub fn ImportsPage() -> impl IntoView {
                         })?),
                     };
                     let upload = ImportUpload { file_name: file.name(), content, mapping };
-                    api::import(&token, kind.as_str(), &upload).await
+                    job.set(None);
+                    let mut current = api::start_import(&token, kind.as_str(), &upload).await?;
+                    while !current.finished() {
+                        job.set(Some(current.clone()));
+                        pause(300).await;
+                        current = api::import_job(&token, &current.id).await?;
+                    }
+                    job.set(Some(current));
+                    Ok(())
                 }
             });
             view! {
@@ -659,20 +668,55 @@ pub fn ImportsPage() -> impl IntoView {
                         <button type="button" class="button primary" disabled=move || send.pending().get() || chosen.with(Option::is_none)
                             on:click=move |_| { send.dispatch(kind.get_untracked()); }>"Import"</button>
                         <div aria-live="polite">
-                            {move || send.pending().get().then(|| view! {
-                                <p class="loading"><progress aria-label="Import in progress"></progress>" Validating every row, then applying…"</p>
-                            })}
+                            {move || job.get().filter(|j| !j.finished()).map(|j| view! { <ImportProgress step=j.step/> })}
                         </div>
                     </section>
-                    {move || send.value().get().map(|r| match r {
-                        Ok(api::ImportOutcome::Done(report)) => view! { <ImportDone report=report/> }.into_any(),
-                        Ok(api::ImportOutcome::Rejected(rejection)) => view! { <ImportProblems rejection=rejection/> }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    })}
+                    {move || match send.value().get() {
+                        Some(Err(e)) => Some(view! { <ErrorPanel error=e/> }.into_any()),
+                        _ => job.get().and_then(|j| match (j.report, j.rejected) {
+                            (Some(report), _) => Some(view! { <ImportDone report=report/> }.into_any()),
+                            (_, Some(rejection)) => Some(view! { <ImportProblems rejection=rejection/> }.into_any()),
+                            _ => None,
+                        }),
+                    }}
                 </div>
             }
         }/>
     }
+}
+
+/// Where a running import has got to: a bar of records applied once the file is valid.
+#[component]
+fn ImportProgress(step: Step) -> impl IntoView {
+    let (done, of, text) = match step {
+        Step::Loading => (None, None, "Reading the firm's people, clients and opportunities…".to_owned()),
+        Step::Validated { rows, records } => {
+            (None, None, format!("All {rows} rows are valid ({records} records); applying…"))
+        }
+        Step::Applying { records, of, written, total } => {
+            (Some(records), Some(of), format!("{records} of {of} records applied ({written} of {total} writes)"))
+        }
+        Step::Done => (None, None, "Finishing…".to_owned()),
+    };
+    view! {
+        <p class="loading" data-testid="import-progress">
+            <progress aria-label="Import progress" max=of.map(|n| n.to_string()) value=done.map(|n| n.to_string())></progress>" " {text}
+        </p>
+    }
+}
+
+/// Resolves after `ms` milliseconds, between polls of a running import.
+async fn pause(ms: i32) {
+    let promise = wasm_bindgen_futures::js_sys::Promise::new(&mut |resolve, _| {
+        // If the timer cannot be set, the next poll simply comes at once.
+        if web_sys::window()
+            .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).ok())
+            .is_none()
+        {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// A chosen file's contents as text.

@@ -60,6 +60,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /audit", "fffffooo"),
     ("GET /audit/verify", "fffffooo"),
     ("POST /imports/{kind}", "ffffffvf"),
+    ("GET /imports/jobs/{job_id}", "ffffffnf"),
     ("POST /pay-decisions", "fffffvff"),
     ("POST /planning/quotas", "ffffvffv"),
     ("POST /planning/territories", "ffffvffv"),
@@ -158,7 +159,8 @@ fn body(route: &str, w: &World, h: &Harness) -> Option<Value> {
         "PUT /approval-policy" => json!({ "chains": [] }),
         "POST /disputes" => json!({ "period": "2026-10", "component_id": "no-such-line", "comment": "wrong" }),
         "POST /disputes/{dispute_id}/resolve" => json!({ "type": "explanation", "text": "" }),
-        "POST /imports/{kind}" => json!({ "file_name": "empty.csv", "content": "" }),
+        // A mapping that is not one: refused before the import is accepted to run.
+        "POST /imports/{kind}" => json!({ "file_name": "empty.csv", "content": "", "mapping": { "kind": 1 } }),
         "POST /coach/reviews/{person_id}" => json!({ "from": "2026-11-01", "to": "2026-10-01", "sections": [] }),
         "PUT /coach/reviews/{person_id}/{review_id}" => json!({ "version": 1, "sections": [], "reason": "matrix" }),
         _ => return None,
@@ -173,6 +175,7 @@ fn uri(path: &str, w: &World) -> String {
         .replace("{proposal_id}", &w.proposal)
         .replace("{dispute_id}", &w.dispute)
         .replace("{kind}", "opportunities")
+        .replace("{job_id}", "no-such-job")
         .replace("{review_id}", "no-such-review");
     let query = if path == "/pipeline" { format!("?owner={}", w.rep) } else { String::new() };
     format!("/api{path}{query}")

@@ -40,10 +40,10 @@ impl Progress for Printer {
         match step {
             Step::Loading => eprintln!("import: reading the firm's people, clients and opportunities"),
             Step::Validated { rows, records } => eprintln!("import: {rows} rows valid, {records} records"),
-            Step::Applying { written, total } => {
+            Step::Applying { records, of, written, total } => {
                 let tenth = written * 10 / (*total).max(1);
                 if self.last_tenth.swap(tenth, Ordering::Relaxed) != tenth {
-                    eprintln!("import: {written} of {total} writes committed");
+                    eprintln!("import: {records} of {of} records done ({written} of {total} writes committed)");
                 }
             }
             Step::Done => {}

@@ -127,11 +127,14 @@ pub async fn run(
     };
     let chunks = pack(plan.groups);
     report.transactions = chunks.len();
+    let of = report.records;
+    // Unchanged records need no write: they are done as soon as the batch is planned.
+    let mut records = plan.counts.unchanged;
     let by_key: BTreeMap<(&str, &str), &Item> = existing.iter().map(|i| ((i.pk.as_str(), i.sk.as_str()), i)).collect();
     let total = report.writes;
     let mut written = 0;
     let count = chunks.len();
-    for (i, mut writes) in chunks.into_iter().enumerate() {
+    for (i, (groups, mut writes)) in chunks.into_iter().enumerate() {
         let last = i + 1 == count;
         if last {
             writes.push(Write::Put {
@@ -157,21 +160,24 @@ pub async fn run(
             }
         }
         written += n;
-        progress.update(&Step::Applying { written, total });
+        records += groups;
+        progress.update(&Step::Applying { records: records.min(of), of, written, total });
     }
     progress.update(&Step::Done);
     Ok(report)
 }
 
-/// Packs whole groups into transactions, in file order; always at least one transaction (the
-/// batch record is written even when nothing changed).
-fn pack(groups: Vec<Vec<Write>>) -> Vec<Vec<Write>> {
-    let mut chunks: Vec<Vec<Write>> = vec![Vec::new()];
+/// Packs whole groups into transactions, in file order, each with the number of groups (records)
+/// it holds; always at least one transaction (the batch record is written even when nothing
+/// changed).
+fn pack(groups: Vec<Vec<Write>>) -> Vec<(usize, Vec<Write>)> {
+    let mut chunks: Vec<(usize, Vec<Write>)> = vec![(0, Vec::new())];
     for group in groups {
-        if chunks.last().is_some_and(|c| c.len() + group.len() > WRITES_PER_TRANSACTION) {
-            chunks.push(Vec::new());
+        if chunks.last().is_some_and(|(_, c)| c.len() + group.len() > WRITES_PER_TRANSACTION) {
+            chunks.push((0, Vec::new()));
         }
-        if let Some(c) = chunks.last_mut() {
+        if let Some((n, c)) = chunks.last_mut() {
+            *n += 1;
             c.extend(group);
         }
     }

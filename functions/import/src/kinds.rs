@@ -92,11 +92,68 @@ impl Seen {
             self.0.insert(id.to_string(), row.line());
         }
     }
+
+    /// The required id in `field`, reported when an earlier row of the file had it too.
+    fn unique(&mut self, row: &mut Row, field: &'static str) -> Option<String> {
+        let id = row.req(field);
+        if let Some(id) = &id {
+            let column = row.column_of(field);
+            self.check(row, &column, id);
+        }
+        id
+    }
 }
 
-fn unknown(row: &mut Row, field: &'static str, id: &str, what: &str) {
-    let column = row.column_of(field);
-    row.problem(&column, Some(id), ProblemCode::UnknownReference, format!("{field} names no {what} in the firm"));
+/// What an id column refers to in the firm's reference data.
+#[derive(Clone, Copy)]
+enum Known {
+    Person,
+    Client,
+    Opportunity,
+    Team,
+}
+
+impl Known {
+    fn name(self) -> &'static str {
+        match self {
+            Known::Person => "person",
+            Known::Client => "client",
+            Known::Opportunity => "opportunity",
+            Known::Team => "team",
+        }
+    }
+
+    fn exists(self, index: &FirmIndex, id: &str) -> bool {
+        match self {
+            Known::Person => index.people.contains_key(id),
+            Known::Client => index.clients.contains_key(id),
+            Known::Opportunity => index.opportunities.contains_key(id),
+            Known::Team => index.teams.contains(id),
+        }
+    }
+
+    /// The required `field`, reported when it names no such record.
+    fn req(self, row: &mut Row, index: &FirmIndex, field: &'static str) -> Option<String> {
+        let id = row.req(field);
+        self.check(row, index, field, id)
+    }
+
+    /// The optional `field`, reported when it names no such record.
+    fn opt(self, row: &mut Row, index: &FirmIndex, field: &'static str) -> Option<String> {
+        let id = row.text(field);
+        self.check(row, index, field, id)
+    }
+
+    fn check(self, row: &mut Row, index: &FirmIndex, field: &'static str, id: Option<String>) -> Option<String> {
+        if let Some(id) = &id
+            && !self.exists(index, id)
+        {
+            let column = row.column_of(field);
+            let message = format!("{field} names no {} in the firm", self.name());
+            row.problem(&column, Some(id), ProblemCode::UnknownReference, message);
+        }
+        id
+    }
 }
 
 /// Reads every row with `read`, collecting records, skips and problems.
@@ -134,23 +191,9 @@ pub(crate) fn opportunities(
 ) -> Records {
     let mut seen = Seen::default();
     let rows = each_row(table, file, problems, skipped, |row| {
-        let id = row.req("id");
-        if let Some(id) = &id {
-            let column = row.column_of("id");
-            seen.check(row, &column, id);
-        }
-        let owner_id = row.req("owner_id");
-        if let Some(o) = &owner_id
-            && !index.people.contains_key(o)
-        {
-            unknown(row, "owner_id", o, "person");
-        }
-        let client_id = row.req("client_id");
-        if let Some(c) = &client_id
-            && !index.clients.contains_key(c)
-        {
-            unknown(row, "client_id", c, "client");
-        }
+        let id = seen.unique(row, "id");
+        let owner_id = Known::Person.req(row, index, "owner_id");
+        let client_id = Known::Client.req(row, index, "client_id");
         let currency = row.currency("currency", index.base_currency.as_ref());
         let amount = row.money("amount", currency.as_ref(), Sign::NonNegative);
         let stage: Option<Stage> = row.choice("stage", STAGES, true);
@@ -256,11 +299,7 @@ pub(crate) fn people(
     let mut seen = Seen::default();
     let mut emails = Seen::default();
     let rows = each_row(table, file, problems, skipped, |row| {
-        let id = row.req("id");
-        if let Some(id) = &id {
-            let column = row.column_of("id");
-            seen.check(row, &column, id);
-        }
+        let id = seen.unique(row, "id");
         let email = row.req("email");
         if let Some(e) = &email {
             let column = row.column_of("email");
@@ -278,12 +317,7 @@ pub(crate) fn people(
         let role = row.choice("role", "rep, manager, designer, compliance, admin, leadership", true);
         let title = row.req("title");
         let division = row.choice("division", "wealth, asset_servicing", false);
-        let team_id = row.text("team_id");
-        if let Some(t) = &team_id
-            && !index.teams.contains(t)
-        {
-            unknown(row, "team_id", t, "team");
-        }
+        let team_id = Known::Team.opt(row, index, "team_id");
         let manager_id = row.text("manager_id");
         let region = row.req("region");
         let hire_date = row.date("hire_date", true);
@@ -375,22 +409,13 @@ pub(crate) fn transactions(
 ) -> Records {
     let mut seen = Seen::default();
     let rows = each_row(table, file, problems, skipped, |row| {
-        let id = row.req("id");
-        if let Some(id) = &id {
-            let column = row.column_of("id");
-            seen.check(row, &column, id);
-        }
+        let id = seen.unique(row, "id");
         let date = row.date("date", true);
         let kind = row.choice("kind", "booking, fee_revenue, trail, inflow, outflow, aum", true);
         let currency = row.currency("currency", index.base_currency.as_ref());
         let amount = row.money("amount", currency.as_ref(), Sign::Any);
         let product = row.text("product");
-        let client_id = row.text("client_id");
-        if let Some(c) = &client_id
-            && !index.clients.contains_key(c)
-        {
-            unknown(row, "client_id", c, "client");
-        }
+        let client_id = Known::Client.opt(row, index, "client_id");
         let parties = row.req("parties").and_then(|text| parse_parties(row, &text, index));
         let channel = row.text("channel");
         let origin = row.choice("origin", "new, existing", false);
@@ -457,12 +482,7 @@ pub(crate) fn aum(
 ) -> Records {
     let mut seen = Seen::default();
     let rows = each_row(table, file, problems, skipped, |row| {
-        let client_id = row.req("client_id");
-        if let Some(c) = &client_id
-            && !index.clients.contains_key(c)
-        {
-            unknown(row, "client_id", c, "client");
-        }
+        let client_id = Known::Client.req(row, index, "client_id");
         let date = row.date("date", true);
         if let (Some(c), Some(d)) = (&client_id, date) {
             let column = row.column_of("date");
@@ -488,17 +508,8 @@ pub(crate) fn flows(
 ) -> Records {
     let mut seen = Seen::default();
     let rows = each_row(table, file, problems, skipped, |row| {
-        let id = row.req("id");
-        if let Some(id) = &id {
-            let column = row.column_of("id");
-            seen.check(row, &column, id);
-        }
-        let client_id = row.req("client_id");
-        if let Some(c) = &client_id
-            && !index.clients.contains_key(c)
-        {
-            unknown(row, "client_id", c, "client");
-        }
+        let id = seen.unique(row, "id");
+        let client_id = Known::Client.req(row, index, "client_id");
         let date = row.date("date", true);
         let direction = row.choice("direction", "in, out", true);
         let currency = row.currency("currency", index.base_currency.as_ref());
@@ -523,17 +534,8 @@ pub(crate) fn compliance(
 ) -> Records {
     let mut seen = Seen::default();
     let rows = each_row(table, file, problems, skipped, |row| {
-        let id = row.req("id");
-        if let Some(id) = &id {
-            let column = row.column_of("id");
-            seen.check(row, &column, id);
-        }
-        let person_id = row.req("person_id");
-        if let Some(p) = &person_id
-            && !index.people.contains_key(p)
-        {
-            unknown(row, "person_id", p, "person");
-        }
+        let id = seen.unique(row, "id");
+        let person_id = Known::Person.req(row, index, "person_id");
         let date = row.date("date", true);
         let kind = row.choice("kind", "complaint_upheld, file_review_failure, mis_selling, overdue_training", true);
         let severity = row.choice("severity", "minor, major", true);
@@ -557,30 +559,11 @@ pub(crate) fn activities(
 ) -> Records {
     let mut seen = Seen::default();
     let rows = each_row(table, file, problems, skipped, |row| {
-        let id = row.req("id");
-        if let Some(id) = &id {
-            let column = row.column_of("id");
-            seen.check(row, &column, id);
-        }
+        let id = seen.unique(row, "id");
         let date: Option<NaiveDate> = row.date("date", true);
-        let person_id = row.req("person_id");
-        if let Some(p) = &person_id
-            && !index.people.contains_key(p)
-        {
-            unknown(row, "person_id", p, "person");
-        }
-        let client_id = row.req("client_id");
-        if let Some(c) = &client_id
-            && !index.clients.contains_key(c)
-        {
-            unknown(row, "client_id", c, "client");
-        }
-        let opportunity_id = row.text("opportunity_id");
-        if let Some(o) = &opportunity_id
-            && !index.opportunities.contains_key(o)
-        {
-            unknown(row, "opportunity_id", o, "opportunity");
-        }
+        let person_id = Known::Person.req(row, index, "person_id");
+        let client_id = Known::Client.req(row, index, "client_id");
+        let opportunity_id = Known::Opportunity.opt(row, index, "opportunity_id");
         let kind = row.choice("kind", "call, meeting, email, review", true);
         let (Some(id), Some(date), Some(person_id), Some(client_id), Some(kind)) =
             (id, date, person_id, client_id, kind)

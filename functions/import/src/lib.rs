@@ -21,7 +21,7 @@ pub use apply::{IMPORTS, ImportRequest, batch_key, load_index, run};
 pub use index::FirmIndex;
 pub use mapping::{FieldSpec, IfBlank, Mapping, Unmapped};
 pub use plumbline_firm::imports::{
-    Actor, Counts, ImportKind, ImportRejected, ImportReport, Problem, ProblemCode, Skipped, Step,
+    Actor, Counts, ImportJob, ImportKind, ImportRejected, ImportReport, Problem, ProblemCode, Skipped, Step,
 };
 pub use table::FieldDef;
 

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A finding with its words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CoachMessage {
     /// The text shown.
     pub text: String,
@@ -27,6 +28,7 @@ impl CoachMessage {
 
 /// `GET /api/coach/nudges/{person_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NudgesResponse {
     /// The person.
     pub person_id: String,
@@ -38,6 +40,7 @@ pub struct NudgesResponse {
 
 /// `GET /api/coach/interventions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InterventionsResponse {
     /// The manager whose subtree is listed; none for the whole firm.
     pub manager_id: Option<String>,
@@ -49,6 +52,7 @@ pub struct InterventionsResponse {
 
 /// Pipeline hygiene in numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HygieneSummary {
     /// Open deals.
     pub open_deals: usize,
@@ -64,6 +68,7 @@ pub struct HygieneSummary {
 
 /// `GET /api/coach/risk`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RiskResponse {
     /// The data's as-of date.
     pub as_of: NaiveDate,

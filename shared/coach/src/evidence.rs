@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// An exact amount of money.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Money {
     /// The amount in major units (pounds, dollars), exact.
     pub amount: Decimal,
@@ -30,6 +31,7 @@ impl Money {
 
 /// A fact's value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "unit", content = "value", rename_all = "snake_case")]
 pub enum Value {
     /// Money.
@@ -80,6 +82,7 @@ pub fn decimal_f64(x: f64) -> Decimal {
 
 /// One number or label behind a finding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Fact {
     /// Stable key, e.g. `days_in_stage`.
     pub key: String,
@@ -91,6 +94,7 @@ pub struct Fact {
 
 /// What kind of record a finding points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     /// An opportunity (`/api/pipeline`).
@@ -109,6 +113,7 @@ pub enum RecordKind {
 
 /// A record a finding came from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordRef {
     /// What kind of record.
     pub kind: RecordKind,
@@ -125,6 +130,7 @@ impl RecordRef {
 
 /// Everything a finding rests on.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Evidence {
     /// The numbers and labels.
     pub facts: Vec<Fact>,

@@ -18,6 +18,7 @@ use std::str::FromStr;
 
 /// Something the text states that the evidence does not support.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Unsupported {
     /// A number found in no fact.

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 /// Thresholds of the insight rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CoachConfig {
     /// Stalling deals listed for a rep, most money at stake first.
     pub stalling_deals: usize,
@@ -42,6 +43,7 @@ impl Default for CoachConfig {
 
 /// Who a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Subject {
     /// Person id.
     pub person_id: String,
@@ -59,6 +61,7 @@ impl Subject {
 
 /// The suggested next step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Contact the client to agree a next step, or close the deal out.
@@ -85,6 +88,7 @@ pub enum Action {
 
 /// Why a person needs intervention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InterventionReason {
     /// Nothing credited against quota this plan year, a quarter or more of the way through it.
@@ -99,6 +103,7 @@ pub enum InterventionReason {
 
 /// What a finding says, by kind; its numbers are in [`Finding::evidence`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Detail {
     /// An open deal that is stalling.
@@ -143,6 +148,7 @@ pub enum Detail {
 
 /// One insight, ranked, with its evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Finding {
     /// Stable id, e.g. `stall/O00042`.
     pub id: String,

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 /// The next band of a tiered component and what it takes to reach it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NextTier {
     /// Attainment (fraction of quota) where the band starts.
     pub at_attainment: Decimal,
@@ -25,6 +26,7 @@ pub struct NextTier {
 
 /// A person's year to date on their main quota-carrying component.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Progress {
     /// The person.
     pub person_id: String,

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 /// The period a review covers, both days included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReviewPeriod {
     /// First day.
     pub from: NaiveDate,
@@ -19,6 +20,7 @@ pub struct ReviewPeriod {
 
 /// One section of a review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReviewSection {
     /// `results`, `behaviours`, `conduct` or `focus`.
     pub key: String,
@@ -32,6 +34,7 @@ pub struct ReviewSection {
 
 /// A drafted review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReviewDraft {
     /// The person reviewed.
     pub person_id: String,

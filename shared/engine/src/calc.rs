@@ -39,6 +39,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// What one payee brings to a calculation. Annual figures are for a full plan year; the
 /// engine prorates them when `assignments` cover less.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PayeeInputs<'a> {
     /// The payee's id.
@@ -82,6 +83,7 @@ pub struct PayeeInputs<'a> {
 
 /// Rates for converting transactions to the plan's currency, and which rate applies.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FxInputs {
     /// Quoted rates (a reverse quote is inverted when the pair is missing).
@@ -93,6 +95,7 @@ pub struct FxInputs {
 
 /// Which rate converts a transaction.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FxMethod {
     /// The latest rate dated on or before the transaction date.
@@ -133,6 +136,7 @@ impl<'a> PayeeInputs<'a> {
 
 /// A span of days on the plan, inclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
     /// First day.
@@ -144,6 +148,7 @@ pub struct Assignment {
 
 /// A non-financial KPI's score, on the KPI's scale (0 to `scale`, 0 to 1 by default).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Score {
     /// The KPI's id.

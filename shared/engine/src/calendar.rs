@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which calendar year gives a fiscal year its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum YearNaming {
     /// The year it starts in: April 2026 - March 2027 is 2026, labelled `FY2026/27` (UK tax
@@ -35,6 +36,7 @@ pub enum YearNaming {
 
 /// Weeks in each of a quarter's three periods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum WeekPattern {
     /// 4, 4 and 5 weeks.
     #[serde(rename = "4-4-5")]
@@ -59,6 +61,7 @@ impl WeekPattern {
 
 /// How a weekly calendar's year end is found from its month and weekday.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum YearEnd {
     /// The last given weekday in the month.
@@ -69,6 +72,7 @@ pub enum YearEnd {
 
 /// A firm's fiscal calendar, as stated in a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FiscalCalendar {
     /// Calendar months from the 1st of `start_month`.
@@ -97,6 +101,7 @@ pub enum FiscalCalendar {
 
 /// One period of a fiscal year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FiscalPeriod {
     /// The fiscal year's number (see [`YearNaming`]).
     pub fiscal_year: i32,

@@ -13,6 +13,7 @@ pub const ROLLUP_ROLE: &str = "rollup";
 
 /// The part of one transaction credited to one payee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Credit {
     /// The source transaction.
     pub txn_id: String,
@@ -28,6 +29,7 @@ pub struct Credit {
 
 /// One reporting line, effective from `from` to `to` inclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReportingLine {
     /// The manager.

@@ -29,6 +29,7 @@ use std::str::FromStr;
 
 /// What happened at a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// Present only in the new plan.
@@ -43,6 +44,7 @@ pub enum ChangeKind {
 
 /// One difference between two plan versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanChange {
     /// JSON path in the plan, e.g. `components[1].tiers[2].rate`; indexes are the new plan's,
     /// except for removed elements, which carry their old index.

@@ -224,6 +224,7 @@ impl ExprError {
 
 /// A parsed formula; serialised as its source text so it sits in plan JSON unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Expr {
     source: String,
@@ -389,6 +390,7 @@ impl fmt::Display for Expr {
 /// formula (unlike deserialising an [`Expr`]): the mistake is kept so that plan validation
 /// reports it at its JSON path, together with every other problem in the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(from = "String", into = "String")]
 pub struct Formula {
     source: String,
@@ -1276,6 +1278,7 @@ mod tests {
     #[test]
     fn serde_round_trips_the_source_text() {
         #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         struct Holder {
             formula: Expr,
         }

@@ -32,6 +32,7 @@ pub const DERIVED_RATE_DECIMALS: u32 = 10;
 
 /// One quoted rate: on `date`, one `from` is worth `rate` `to`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FxRate {
     /// The day the rate applies from.
@@ -46,6 +47,7 @@ pub struct FxRate {
 
 /// Which rate converts an amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConversionMethod {
     /// The latest rate dated on or before the transaction date.
@@ -56,6 +58,7 @@ pub enum ConversionMethod {
 
 /// How the rate applied was obtained.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RateSource {
     /// Both currencies are the same; the rate is 1.
@@ -85,6 +88,7 @@ pub enum RateSource {
 
 /// A rate ready to apply, with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AppliedRate {
     /// The currency converted from.
     pub from: Currency,
@@ -98,6 +102,7 @@ pub struct AppliedRate {
 
 /// A converted amount and the rate behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Conversion {
     /// The amount in the target currency, rounded to its minor unit.
     pub amount: Decimal,
@@ -205,6 +210,7 @@ pub enum FxError {
 
 /// Rates by currency pair and date; serialised as its rows.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "Vec<FxRate>", into = "Vec<FxRate>")]
 pub struct RateTable {
     pairs: BTreeMap<(Currency, Currency), BTreeMap<NaiveDate, Decimal>>,

@@ -6,6 +6,7 @@ use std::fmt;
 
 /// An ISO 4217 currency code such as `GBP`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Currency(pub String);
 
@@ -45,6 +46,7 @@ impl fmt::Display for Currency {
 
 /// How a plan rounds money to the currency's minor unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingRule {
     /// 0.005 becomes 0.01 and -0.005 becomes -0.01 (the default).

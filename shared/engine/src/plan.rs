@@ -46,6 +46,7 @@ pub const DRAW_ID: &str = "draw";
 
 /// An incentive plan version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// Stable id shared by all versions of this plan.
@@ -97,6 +98,7 @@ fn default_year_start() -> u32 {
 
 /// Crediting rules: shares by role, overlay roles credited in full, roll-up to managers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Crediting {
     /// Share of a transaction by crediting role. The shares of the roles present on a
@@ -119,6 +121,7 @@ impl Default for Crediting {
 /// Roll-up: each manager above a split party is credited, in the role `rollup`, with the
 /// sum of their reports' split credits on the transaction, without reducing anyone.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rollup {
     /// Split roles whose credit rolls up; every split role when empty.
@@ -131,6 +134,7 @@ pub struct Rollup {
 
 /// Which credited transactions a component measures.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Measure {
     /// Transaction kinds counted; outflows count negatively.
@@ -184,6 +188,7 @@ impl Measure {
 
 /// A fee on assets under management: `bps / 10,000 x average AUM x days / basis` per month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AumFee {
     /// Annual fee in basis points (50 = 0.5% a year).
@@ -195,6 +200,7 @@ pub struct AumFee {
 
 /// Day-count convention for fees accrued on balances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum DayCount {
     /// Actual days in the month over 365, leap years included (the default).
     #[default]
@@ -221,6 +227,7 @@ impl DayCount {
 
 /// How tier rates apply to the measured amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TierMethod {
     /// Each band of the amount pays its own rate.
@@ -231,6 +238,7 @@ pub enum TierMethod {
 
 /// A band of attainment (measure / quota) and its rate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     /// Upper edge of the band as a fraction of quota; the last band has none.
@@ -242,6 +250,7 @@ pub struct Tier {
 
 /// A condition on another component's measure: until it is met, nothing is paid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Gate {
     /// The component whose year-to-date measure is tested.
@@ -256,6 +265,7 @@ pub struct Gate {
 
 /// A point of a quota-bonus curve: at this attainment, this fraction of target is paid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CurvePoint {
     /// Attainment as a fraction of quota.
@@ -266,6 +276,7 @@ pub struct CurvePoint {
 
 /// One weighted KPI of a scorecard: financial (a measure against a target) or scored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Kpi {
     /// Stable id, unique within the plan; scores and quotas are keyed by it.
@@ -289,6 +300,7 @@ pub struct Kpi {
 
 /// Whether a draw is advanced against later earnings or is a guarantee never recovered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DrawKind {
     /// A shortfall below the draw is advanced and recovered from later months' excess.
@@ -299,6 +311,7 @@ pub enum DrawKind {
 
 /// A monthly draw or guarantee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Draw {
     /// Recoverable or not.
@@ -316,6 +329,7 @@ pub struct Draw {
 
 /// One thing the plan pays for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Component {
     /// A single rate on the year-to-date measure.
@@ -568,6 +582,7 @@ impl Component {
 
 /// One problem found in a plan, at a JSON path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanProblem {
     /// Where the problem is, e.g. `components[2].tiers[1].rate`.
     pub path: String,

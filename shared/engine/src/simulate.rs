@@ -15,6 +15,7 @@ use std::borrow::Cow;
 
 /// A hypothetical change to a payee's inputs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Change {
     /// A transaction that has not happened, e.g. "if this £300k deal closes in June".
@@ -75,6 +76,7 @@ pub enum SimError {
 
 /// One line's pay with and without the changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LineDelta {
     /// The line's component (or `plan-cap`, `draw`).
     pub component_id: String,
@@ -90,6 +92,7 @@ pub struct LineDelta {
 
 /// A rep's what-if: the statement as it stands, the statement with the changes, and the difference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WhatIf {
     /// The statement from the inputs as given.
     pub before: Statement,
@@ -177,6 +180,7 @@ pub fn simulate(plan: &Plan, inputs: &PayeeInputs, period: &Period, changes: &[C
 
 /// One plan's results over the payees and periods compared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanResult {
     /// The plan's id.
     pub plan_id: String,
@@ -197,6 +201,7 @@ pub struct PlanResult {
 
 /// One payee's pay under both plans.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PayeeDelta {
     /// The payee.
     pub payee: String,
@@ -214,6 +219,7 @@ pub struct PayeeDelta {
 
 /// A designer's comparison of plan A and plan B over the same payees and periods.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Comparison {
     /// Plan A's results.
     pub a: PlanResult,

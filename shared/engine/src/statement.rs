@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A pay period: inclusive start and end dates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Period {
     /// First day.
     pub start: NaiveDate,
@@ -36,6 +37,7 @@ impl Period {
 
 /// One band of a tiered component, as applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BandResult {
     /// Lower edge in money.
     pub from: Decimal,
@@ -51,6 +53,7 @@ pub struct BandResult {
 
 /// What a statement line pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
     /// A component's earnings for the period.
@@ -69,6 +72,7 @@ pub enum LineKind {
 
 /// How a figure's value reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FigureUnit {
     /// An amount in the statement's currency.
@@ -81,6 +85,7 @@ pub enum FigureUnit {
 
 /// An intermediate number behind a line, e.g. the prorated quota or the curve's payout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Figure {
     /// What it is, in plain words.
     pub label: String,
@@ -92,6 +97,7 @@ pub struct Figure {
 
 /// A condition for paying (a threshold or a gate), and whether it is met.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Condition {
     /// The condition in plain words, with the value reached.
     pub text: String,
@@ -101,6 +107,7 @@ pub struct Condition {
 
 /// One statement line: a component's pay for the period and everything behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatementLine {
     /// Component pay, an adjustment to closed periods, the plan cap, or a draw or guarantee.
     #[serde(default)]
@@ -150,6 +157,7 @@ pub struct StatementLine {
 
 /// A payee's statement for one period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Statement {
     /// Who is paid.
     pub payee: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a transaction records; measures select transactions by kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TxnKind {
     /// A won deal or mandate, valued at its contract amount.
@@ -41,6 +42,7 @@ impl TxnKind {
 /// Whether money is new to the firm or moves within existing relationships; measures may
 /// count only one of the two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MoneyOrigin {
     /// From a new client, or assets the firm did not hold before.
@@ -51,6 +53,7 @@ pub enum MoneyOrigin {
 
 /// A person who touched a transaction, in a crediting role such as `owner` or `specialist`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Party {
     /// The payee's id.
     pub payee: String,
@@ -60,6 +63,7 @@ pub struct Party {
 
 /// One source transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Transaction {
     /// Stable id from the source system.
     pub id: String,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// A person one can sign in as in local demo mode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Persona {
     /// The person's id.
     pub person_id: String,
@@ -27,6 +28,7 @@ pub struct Persona {
 
 /// Ask the local development issuer for a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DevTokenRequest {
     /// Who to sign in as.
     pub person_id: String,
@@ -34,6 +36,7 @@ pub struct DevTokenRequest {
 
 /// A bearer token and who it is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TokenResponse {
     /// The JWT to send as `Authorization: Bearer ...`.
     pub token: String,
@@ -43,6 +46,7 @@ pub struct TokenResponse {
 
 /// An API error: a stable code, a message, and the field at fault when there is one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiError {
     /// Stable machine-readable code, e.g. `not_found`.
     pub code: String,
@@ -55,6 +59,7 @@ pub struct ApiError {
 
 /// A payee's statement for a period, with whom it is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatementResponse {
     /// The payee.
     pub person: Persona,
@@ -67,8 +72,17 @@ pub struct StatementResponse {
     pub adjustments: Vec<ManualAdjustment>,
 }
 
+/// `GET /api/health`: the server answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Health {
+    /// `ok`.
+    pub status: String,
+}
+
 /// One page of a long list. Pass `next` back as `cursor` for the following page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Page<T> {
     /// The items, in the list's order.
     pub items: Vec<T>,
@@ -79,6 +93,7 @@ pub struct Page<T> {
 
 /// A person as the caller may see them: pay figures only where the caller may read pay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PersonView {
     /// Stable id.
     pub id: String,
@@ -111,6 +126,7 @@ pub struct PersonView {
 
 /// One person in the org chart as of a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OrgNode {
     /// The person.
     pub person_id: String,
@@ -130,6 +146,7 @@ pub struct OrgNode {
 
 /// The org chart as of a date, limited to what the caller may see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OrgResponse {
     /// The date it describes.
     pub as_of: NaiveDate,
@@ -139,6 +156,7 @@ pub struct OrgResponse {
 
 /// A plan and its stored versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanSummary {
     /// Plan id.
     pub id: String,
@@ -158,6 +176,7 @@ pub struct PlanSummary {
 
 /// The result of validating a plan document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanValidation {
     /// Whether the plan may be proposed.
     pub valid: bool,
@@ -167,6 +186,7 @@ pub struct PlanValidation {
 
 /// Assign a plan version to a person from a date (ends any open assignment the day before).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AssignmentRequest {
     /// Plan id.
     pub plan_id: String,
@@ -183,6 +203,7 @@ pub struct AssignmentRequest {
 
 /// A transaction and the credits it gives the person asked about under their plan's rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TransactionView {
     /// The transaction.
     pub transaction: Transaction,
@@ -192,6 +213,7 @@ pub struct TransactionView {
 
 /// Record a conduct or compliance event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ConductRequest {
     /// The person concerned.
     pub person_id: String,
@@ -207,6 +229,7 @@ pub struct ConductRequest {
 
 /// Propose a change for approval.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProposalRequest {
     /// The change.
     pub change: ProposedChange,
@@ -216,6 +239,7 @@ pub struct ProposalRequest {
 
 /// Approve or reject the step waiting on the caller.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DecisionRequest {
     /// True to approve, false to reject.
     pub approve: bool,
@@ -226,6 +250,7 @@ pub struct DecisionRequest {
 
 /// Dispute one line of one's own statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DisputeRequest {
     /// Statement month, `YYYY-MM`.
     pub period: String,
@@ -237,6 +262,7 @@ pub struct DisputeRequest {
 
 /// How a manager resolves a dispute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ResolveRequest {
     /// The statement stands.
@@ -255,6 +281,7 @@ pub enum ResolveRequest {
 
 /// A file to import (`POST /api/imports/{kind}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ImportUpload {
     /// The file's name, for messages and the audit log.
     pub file_name: String,
@@ -267,6 +294,7 @@ pub struct ImportUpload {
 
 /// One section of a performance review as the manager words it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReviewSectionText {
     /// `results`, `behaviours`, `conduct` or `focus`.
     pub key: String,
@@ -276,6 +304,7 @@ pub struct ReviewSectionText {
 
 /// Save a drafted performance review (`POST /api/coach/reviews/{person_id}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SaveReviewRequest {
     /// First day of the period reviewed.
     pub from: NaiveDate,
@@ -287,6 +316,7 @@ pub struct SaveReviewRequest {
 
 /// Edit a saved review (`PUT /api/coach/reviews/{person_id}/{review_id}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EditReviewRequest {
     /// The version read; a newer one is a conflict.
     pub version: u64,
@@ -298,6 +328,7 @@ pub struct EditReviewRequest {
 
 /// A section of a saved review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SavedReviewSection {
     /// `results`, `behaviours`, `conduct` or `focus`.
     pub key: String,
@@ -313,6 +344,7 @@ pub struct SavedReviewSection {
 
 /// A saved performance review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SavedReview {
     /// Id.
     pub id: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// What one audited change records: who, what, to what, when, why, and the states' hashes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditEntry {
     /// When, as RFC 3339.
     pub at: String,
@@ -25,6 +26,7 @@ pub struct AuditEntry {
 
 /// An entry as written in the chain: its position and the links.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditRecord {
     /// Position in the chain, from 1.
     pub seq: u64,
@@ -39,6 +41,7 @@ pub struct AuditRecord {
 
 /// The outcome of re-computing the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Verification {
     /// Records checked.
     pub records: u64,
@@ -50,6 +53,7 @@ pub struct Verification {
 
 /// Where and how the chain breaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BrokenLink {
     /// The sequence number expected at this position.
     pub seq: u64,

@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
     /// CRM opportunities (our columns, a Salesforce Opportunity export, or any CSV via a mapping).
@@ -81,6 +82,7 @@ impl FromStr for ImportKind {
 
 /// Who is importing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Actor {
     /// A person id, or a system name such as `cli`.
     pub id: String,
@@ -90,6 +92,7 @@ pub struct Actor {
 
 /// The kind of problem, as a stable machine-readable code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemCode {
     /// The file is not readable as the expected format (bad CSV quoting, not UTF-8, no header).
@@ -116,6 +119,7 @@ pub enum ProblemCode {
 
 /// One problem: file, row, column, the offending value and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Problem {
     /// The file name as given.
     pub file: String,
@@ -150,6 +154,7 @@ impl fmt::Display for Problem {
 
 /// Why an import did not complete.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum ImportRejected {
     /// The batch failed validation; nothing was written. Every problem found is listed.
@@ -203,6 +208,7 @@ impl std::error::Error for ImportRejected {}
 
 /// Rows left out on purpose (the mapping skips blanks, internal meetings, cancelled events).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Skipped {
     /// Why: the blank field, or the calendar reason.
     pub reason: String,
@@ -214,6 +220,7 @@ pub struct Skipped {
 
 /// How a batch's records compare with what is stored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Counts {
     /// New records.
     pub created: usize,
@@ -227,6 +234,7 @@ pub struct Counts {
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ImportReport {
     /// What the file held.
     pub kind: ImportKind,
@@ -260,6 +268,7 @@ pub struct ImportReport {
 
 /// Where an import has got to, for progress bars and polling.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Step {
     /// Reading the firm's reference data from the store.
@@ -271,13 +280,49 @@ pub enum Step {
         /// Valid records.
         records: usize,
     },
-    /// Writes committed so far, of the total the batch needs.
+    /// Records done so far (committed, or found unchanged) and writes committed, of the totals.
     Applying {
-        /// Committed.
+        /// Records committed or found unchanged.
+        records: usize,
+        /// Valid records in the batch.
+        of: usize,
+        /// Writes committed.
         written: usize,
-        /// Needed.
+        /// Writes the batch needs.
         total: usize,
     },
     /// Finished.
     Done,
+}
+
+/// An import accepted by the API and processed in the background (`GET /api/imports/jobs/{id}`):
+/// where it has got to and, once finished, its report or every problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ImportJob {
+    /// The job's id, for polling.
+    pub id: String,
+    /// What the file holds.
+    pub kind: ImportKind,
+    /// The file name.
+    pub file: String,
+    /// Who sent it.
+    pub actor: Actor,
+    /// When it was accepted, RFC 3339.
+    pub started: String,
+    /// The latest progress.
+    pub step: Step,
+    /// What was done, once applied (or found applied before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<ImportReport>,
+    /// Why it stopped, once refused (nothing written) or interrupted (see [`ImportRejected`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<ImportRejected>,
+}
+
+impl ImportJob {
+    /// Whether it has finished, applied or refused.
+    pub fn finished(&self) -> bool {
+        self.report.is_some() || self.rejected.is_some()
+    }
 }

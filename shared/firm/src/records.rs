@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// Firm-wide settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FirmSettings {
     /// The firm's name.
     pub name: String,
@@ -23,6 +24,7 @@ pub struct FirmSettings {
 
 /// What a person may do in Plumbline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A seller or adviser: sees their own data.
@@ -59,6 +61,7 @@ impl Role {
 
 /// A line of business with its own sales force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Division {
     /// Private clients' advisers, paid on fee revenue and net new assets.
@@ -69,6 +72,7 @@ pub enum Division {
 
 /// A person in the firm.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Person {
     /// Stable id, e.g. `P0042`.
     pub id: String,
@@ -100,6 +104,7 @@ pub struct Person {
 
 /// A sales team or region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Team {
     /// Stable id, e.g. `T-WM-1`.
     pub id: String,
@@ -115,6 +120,7 @@ pub struct Team {
 
 /// A client (wealth) or an institution (asset servicing).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Client {
     /// Stable id, e.g. `C00017`.
     pub id: String,
@@ -140,6 +146,7 @@ pub struct Client {
 
 /// Assets under management of a client at a month end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AumSnapshot {
     /// The client.
     pub client_id: String,
@@ -153,6 +160,7 @@ pub struct AumSnapshot {
 
 /// Direction of a money movement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FlowDirection {
     /// Money in.
@@ -163,6 +171,7 @@ pub enum FlowDirection {
 
 /// A client's deposit or withdrawal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Flow {
     /// Stable id.
     pub id: String,
@@ -180,6 +189,7 @@ pub struct Flow {
 
 /// A pipeline stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// First contact, need not yet qualified.
@@ -205,6 +215,7 @@ impl Stage {
 
 /// A rep's forecast call on an opportunity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ForecastCategory {
     /// Counted on.
@@ -217,6 +228,7 @@ pub enum ForecastCategory {
 
 /// A sales opportunity, as it stands on the firm's as-of date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Opportunity {
     /// Stable id, e.g. `O000123`.
     pub id: String,
@@ -246,6 +258,7 @@ pub struct Opportunity {
 
 /// What changed in an opportunity's history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OpportunityField {
     /// The stage moved.
@@ -258,6 +271,7 @@ pub enum OpportunityField {
 
 /// One change in an opportunity's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OpportunityChange {
     /// The opportunity.
     pub opportunity_id: String,
@@ -273,6 +287,7 @@ pub struct OpportunityChange {
 
 /// Kinds of sales activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityKind {
     /// A phone or video call.
@@ -287,6 +302,7 @@ pub enum ActivityKind {
 
 /// A logged sales activity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Activity {
     /// Stable id.
     pub id: String,
@@ -304,6 +320,7 @@ pub struct Activity {
 
 /// Kinds of conduct and compliance events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ComplianceKind {
     /// A client complaint upheld against the person.
@@ -318,6 +335,7 @@ pub enum ComplianceKind {
 
 /// How serious a compliance event is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Reduces variable pay by plan rule.
@@ -328,6 +346,7 @@ pub enum Severity {
 
 /// A conduct or compliance event recorded against a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ComplianceEvent {
     /// Stable id.
     pub id: String,
@@ -345,6 +364,7 @@ pub struct ComplianceEvent {
 
 /// A person's annual quota.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Quota {
     /// The person.
     pub person_id: String,
@@ -358,6 +378,7 @@ pub struct Quota {
 
 /// An effective-dated assignment of a plan version to a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanAssignment {
     /// The payee.
     pub person_id: String,
@@ -373,6 +394,7 @@ pub struct PlanAssignment {
 
 /// A whole firm: everything the demo generator writes and the store is seeded with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Firm {
     /// Settings.
     pub settings: FirmSettings,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// What kind of change a proposal asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProposalKind {
     /// A new plan, or a new version of an existing plan.
@@ -37,6 +38,7 @@ impl ProposalKind {
 
 /// One seller's quota in a [`ProposedChange::QuotaAllocation`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AllocatedQuota {
     /// The seller.
     pub person_id: String,
@@ -46,6 +48,7 @@ pub struct AllocatedQuota {
 
 /// One account changing owner in a [`ProposedChange::TerritoryMap`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OwnerChange {
     /// The client (account).
     pub client_id: String,
@@ -59,6 +62,7 @@ pub struct OwnerChange {
 
 /// The change itself, applied when the last approval step is approved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProposedChange {
     /// Store this plan version; its `version` must follow the latest stored one.
@@ -137,6 +141,7 @@ impl ProposedChange {
 /// One step of an approval chain: any one person in one of these roles may approve it.
 /// A `manager` step needs a manager of the person the change is about, when there is one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApprovalStep {
     /// Roles that may approve this step.
     pub roles: Vec<Role>,
@@ -144,6 +149,7 @@ pub struct ApprovalStep {
 
 /// The approval chain for one kind of proposal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApprovalChain {
     /// The kind of proposal.
     pub kind: ProposalKind,
@@ -153,6 +159,7 @@ pub struct ApprovalChain {
 
 /// The firm's approval chains, one per proposal kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApprovalPolicy {
     /// One chain per kind.
     pub chains: Vec<ApprovalChain>,
@@ -202,6 +209,7 @@ impl ApprovalPolicy {
 
 /// Where a proposal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProposalStatus {
     /// Waiting for the step at `decisions.len()`.
@@ -214,6 +222,7 @@ pub enum ProposalStatus {
 
 /// One approver's decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision {
     /// Who decided.
     pub by: String,
@@ -229,6 +238,7 @@ pub struct Decision {
 
 /// The simulated cost of a proposal: statement totals with and without it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CostImpact {
     /// What was simulated, in plain words.
     pub basis: String,
@@ -246,6 +256,7 @@ pub struct CostImpact {
 
 /// A change waiting for, or past, its approval chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Proposal {
     /// Stable id.
     pub id: String,
@@ -278,6 +289,7 @@ impl Proposal {
 
 /// Where a dispute stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DisputeStatus {
     /// Waiting for the manager.
@@ -292,6 +304,7 @@ pub enum DisputeStatus {
 
 /// How a dispute was resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Resolution {
     /// The statement stands; here is why.
@@ -312,6 +325,7 @@ pub enum Resolution {
 
 /// A rep's dispute of one statement line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Dispute {
     /// Stable id.
     pub id: String,
@@ -337,6 +351,7 @@ pub struct Dispute {
 
 /// An approved one-off amount paid in the statement for `pay_period`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ManualAdjustment {
     /// Stable id (the proposal's).
     pub id: String,

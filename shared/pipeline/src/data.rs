@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a closed deal ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Won.
@@ -15,6 +16,7 @@ pub enum Outcome {
 
 /// When and how a deal closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Closed {
     /// The day it closed.
     pub date: NaiveDate,
@@ -24,6 +26,7 @@ pub struct Closed {
 
 /// The deal entered open stage `stage` (an index into [`Pipeline::stage_names`]) on `date`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StageEntry {
     /// The day.
     pub date: NaiveDate,
@@ -33,6 +36,7 @@ pub struct StageEntry {
 
 /// The expected close date moved from `from` to `to` on `date`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CloseDateChange {
     /// When it was edited.
     pub date: NaiveDate,
@@ -51,6 +55,7 @@ impl CloseDateChange {
 
 /// One deal and everything known about its history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Deal {
     /// Stable id.
     pub id: String,
@@ -123,6 +128,7 @@ impl Deal {
 
 /// A firm's (or a data set's) pipeline on one day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Pipeline {
     /// "Today": open deals are open as of this day.
     pub as_of: NaiveDate,

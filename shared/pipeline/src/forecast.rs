@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 /// An open deal as the forecast sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ForecastDeal {
     /// The deal.
     pub id: String,
@@ -31,6 +32,7 @@ pub struct ForecastDeal {
 
 /// Business expected from deals not yet in the pipeline, in one group and period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RunRate {
     /// Group index.
     pub group: usize,
@@ -44,6 +46,7 @@ pub struct RunRate {
 
 /// What to forecast.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ForecastSpec {
     /// Period labels, e.g. "2026-12".
     pub periods: Vec<String>,
@@ -65,6 +68,7 @@ pub struct ForecastSpec {
 
 /// Percentiles of a simulated total, in minor units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Range {
     /// 10th percentile: 9 trials in 10 do at least this well.
     pub p10: i64,
@@ -78,6 +82,7 @@ pub struct Range {
 
 /// One group's forecast.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GroupForecast {
     /// The group.
     pub group: String,
@@ -89,6 +94,7 @@ pub struct GroupForecast {
 
 /// A deal or account's part in the downside.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RiskItem {
     /// Deal or account id.
     pub id: String,
@@ -106,6 +112,7 @@ pub struct RiskItem {
 
 /// How far below the call the forecast may land, and where that risk sits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Downside {
     /// Amount of deals called commit, minor units.
     pub commit_minor: i64,
@@ -123,6 +130,7 @@ pub struct Downside {
 
 /// The forecast.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Forecast {
     /// Period labels.
     pub periods: Vec<String>,

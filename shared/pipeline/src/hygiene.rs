@@ -13,6 +13,7 @@ const MIN_SAMPLES: usize = 8;
 
 /// Thresholds of the hygiene rules.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HygieneConfig {
     /// A deal is stale once quiet for this multiple of the 90th percentile of its stage's time.
     pub stale_multiple: f64,
@@ -44,6 +45,7 @@ impl Default for HygieneConfig {
 
 /// What a stage normally looks like in one segment, learned from history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StageNorm {
     /// Median days spent in the stage.
     pub median_days: f64,
@@ -61,6 +63,7 @@ pub struct StageNorm {
 
 /// Norms per segment and stage, and the firm's usual number of pushes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Norms {
     /// By (segment, stage).
     pub by_segment: BTreeMap<(String, u8), StageNorm>,
@@ -136,6 +139,7 @@ impl Norms {
 
 /// The numbers behind a deal flag.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DealEvidence {
     /// No stage change or activity for longer than the stage normally lasts.
@@ -192,6 +196,7 @@ pub enum DealEvidence {
 
 /// A hygiene flag on one open deal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DealFlag {
     /// The deal.
     pub deal_id: String,
@@ -291,6 +296,7 @@ pub fn deal_flags(pipeline: &Pipeline, norms: &Norms, config: &HygieneConfig) ->
 
 /// A rep's stated confidence against their record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RepOptimism {
     /// The rep.
     pub rep: String,

@@ -35,6 +35,7 @@ use std::collections::BTreeSet;
 
 /// Settings of [`analyse`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AnalysisOptions {
     /// Hygiene thresholds.
     pub hygiene: HygieneConfig,
@@ -68,6 +69,7 @@ impl Default for AnalysisOptions {
 
 /// A forecast in one currency (teams never mix currencies; the firm total is per currency).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CurrencyForecast {
     /// ISO code.
     pub currency: String,
@@ -77,6 +79,7 @@ pub struct CurrencyForecast {
 
 /// Everything [`analyse`] finds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Analysis {
     /// Deal hygiene flags.
     pub flags: Vec<DealFlag>,

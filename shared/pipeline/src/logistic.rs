@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// A fitted model: `p = sigmoid(offset + intercept + weights . x)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Logistic {
     /// The intercept.
     pub intercept: f64,

@@ -34,6 +34,7 @@ pub fn auc(pairs: &[(f64, bool)]) -> f64 {
 
 /// One bucket of predicted probability.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CalibrationBucket {
     /// Lower edge (inclusive).
     pub from: f64,

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 /// Settings of training.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WinModelConfig {
     /// L2 penalty per coefficient, in deals' worth of evidence.
     pub l2: f64,
@@ -59,6 +60,7 @@ const NUMERIC: [&str; 9] = [
 
 /// Outcomes by close date per key, for "known before this day" lookups.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct Record {
     /// (close date, cumulative closed, cumulative won), by date.
     closes: Vec<(NaiveDate, u32, u32)>,
@@ -119,6 +121,7 @@ fn records<'a>(deals: &[&'a Deal], key: impl Fn(&'a Deal) -> &'a str) -> BTreeMa
 
 /// A signal that moved a deal's probability.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Signal {
     /// What it is, e.g. "rep's win rate".
     pub name: String,
@@ -130,6 +133,7 @@ pub struct Signal {
 
 /// A deal's win probability and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WinScore {
     /// The deal.
     pub deal_id: String,
@@ -143,6 +147,7 @@ pub struct WinScore {
 
 /// A trained win-probability model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WinModel {
     cutoff: NaiveDate,
     stage_priors: Vec<f64>,

@@ -38,6 +38,7 @@ fn month_of_quarter(date: NaiveDate) -> u8 {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct Cell {
     open: f64,
     won: f64,
@@ -62,6 +63,7 @@ impl Cell {
 
 /// Monthly win and close hazards learned from history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TimingModel {
     cells: BTreeMap<(u8, u32, u8), Cell>,
     by_age: BTreeMap<(u8, u32), Cell>,
@@ -145,6 +147,7 @@ impl TimingModel {
 
 /// Value won from deals opened and won within one month, learned per month of the quarter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewBusiness {
     /// Per month of the quarter: the months seen (month start, value in minor units).
     pub samples: [Vec<(NaiveDate, i64)>; 3],

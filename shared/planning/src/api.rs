@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /api/planning/quotas`: allocate next plan year's quotas for a scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuotaPlanRequest {
     /// Whose quotas: `{"kind": "division", "id": "wealth"}` or `{"kind": "team", "id": "T-WM-1"}`.
@@ -43,6 +44,7 @@ impl QuotaPlanRequest {
 
 /// `POST /api/planning/territories`: rebalance a scope's accounts for next plan year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TerritoryPlanRequest {
     /// Whose accounts.
@@ -79,6 +81,7 @@ impl TerritoryPlanRequest {
 
 /// Which of a [`QuotaPlan`]'s two allocations is proposed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AllocationChoice {
     /// The data-driven allocation (with its overrides).
@@ -90,6 +93,7 @@ pub enum AllocationChoice {
 /// `POST /api/planning/quotas/proposals`: run the allocation and submit one of its two
 /// results for approval as a `quota_allocation` proposal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuotaProposalRequest {
     /// The same request as `POST /api/planning/quotas`; the server runs it again.
@@ -103,6 +107,7 @@ pub struct QuotaProposalRequest {
 /// `POST /api/planning/territories/proposals`: balance the territories and submit the moves
 /// for approval as a `territory_map` proposal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TerritoryProposalRequest {
     /// The same request as `POST /api/planning/territories`; the server runs it again.

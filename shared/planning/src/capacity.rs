@@ -10,6 +10,7 @@ const WORKING_DAYS_PER_YEAR: u32 = 260;
 
 /// How new hires ramp up: productivity rises in a straight line from `start` to 100% over `months`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Ramp {
     /// Months until a new hire is fully productive (0: no ramp).
     pub months: u32,
@@ -25,6 +26,7 @@ impl Default for Ramp {
 
 /// A seller's capacity for the plan year and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Capacity {
     /// Share of the plan year employed.
     pub employed: Decimal,

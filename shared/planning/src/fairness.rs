@@ -19,6 +19,7 @@ const BUCKETS: [(&str, f64); 5] =
 
 /// One seller's fairness figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SellerFairness {
     /// The seller.
     pub person_id: String,
@@ -38,6 +39,7 @@ pub struct SellerFairness {
 
 /// Sellers whose median simulated attainment falls in one range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AttainmentBucket {
     /// E.g. `85-100%`.
     pub label: String,
@@ -47,6 +49,7 @@ pub struct AttainmentBucket {
 
 /// The expected attainment distribution over sellers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AttainmentReport {
     /// Simulated years.
     pub runs: u32,
@@ -64,6 +67,7 @@ pub struct AttainmentReport {
 
 /// The fairness report of one allocation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Fairness {
     /// Distribution of quota share over potential share.
     pub quota_to_potential: Distribution,

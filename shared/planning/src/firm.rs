@@ -21,6 +21,7 @@ pub const REGULATED: &str = "regulated";
 
 /// Whose quotas or territories are planned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Scope {
     /// Every seller of a division.

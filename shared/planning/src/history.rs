@@ -12,6 +12,7 @@ const TREND_LIMIT: Decimal = Decimal::from_parts(25, 0, 0, false, 2);
 
 /// What a seller's history says about the plan year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HistoryForecast {
     /// Full months employed in the last twelve months of history.
     pub months: u32,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// A seller who can carry a quota and own accounts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Seller {
     /// Stable id, e.g. `P0042`.
     pub id: String,
@@ -39,6 +40,7 @@ fn one() -> Decimal {
 
 /// An account or client, with what it could be worth and what it costs to serve.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Account {
     /// Stable id, e.g. `C00017`.
     pub id: String,
@@ -62,6 +64,7 @@ pub struct Account {
 
 /// What a seller achieved in one calendar month (the measure the quota is set on).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MonthlyResult {
     /// The seller.
     pub person_id: String,
@@ -73,6 +76,7 @@ pub struct MonthlyResult {
 
 /// An open opportunity, valued in the quota's measure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PipelineDeal {
     /// Stable id.
     pub id: String,
@@ -86,6 +90,7 @@ pub struct PipelineDeal {
 
 /// A seller's quota for the year before the plan year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PriorQuota {
     /// The seller.
     pub person_id: String,

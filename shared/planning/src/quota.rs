@@ -18,6 +18,7 @@ const WEIGHT_DIGITS: u32 = 12;
 
 /// How the target is split.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Method {
     /// In proportion to the potential of each seller's accounts, times their capacity.
@@ -69,6 +70,7 @@ impl Default for Method {
 
 /// A manual quota for one seller, recorded with who asked and why (approval is the backend's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Override {
     /// The seller.
     pub person_id: String,
@@ -83,6 +85,7 @@ pub struct Override {
 
 /// Settings of the attainment simulation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Simulation {
     /// Simulated plan years.
     pub runs: u32,
@@ -98,6 +101,7 @@ impl Default for Simulation {
 
 /// Everything needed to allocate quotas for one team, division or firm: one call, plain data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuotaRequest {
     /// The top-down target to split.
     pub target: Decimal,
@@ -140,6 +144,7 @@ fn two() -> u32 {
 
 /// What the data says about one seller, shared by both allocations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SellerFacts {
     /// The seller.
     pub person_id: String,
@@ -164,6 +169,7 @@ pub struct SellerFacts {
 
 /// An override as applied, beside what the method alone would have given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AppliedOverride {
     /// The override.
     pub requested: Override,
@@ -175,6 +181,7 @@ pub struct AppliedOverride {
 
 /// One seller's quota.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuotaLine {
     /// The seller.
     pub person_id: String,
@@ -192,6 +199,7 @@ pub struct QuotaLine {
 
 /// One allocation of the target and its fairness.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Allocation {
     /// What produced it.
     pub label: String,
@@ -203,6 +211,7 @@ pub struct Allocation {
 
 /// One seller in the side-by-side comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ComparisonRow {
     /// The seller.
     pub person_id: String,
@@ -218,6 +227,7 @@ pub struct ComparisonRow {
 
 /// One fairness figure for both allocations, for a chart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ComparisonMetric {
     /// Stable key, e.g. `gini_quota_to_potential`.
     pub key: String,
@@ -233,6 +243,7 @@ pub struct ComparisonMetric {
 
 /// Both allocations side by side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Comparison {
     /// Per seller, in request order.
     pub rows: Vec<ComparisonRow>,
@@ -242,6 +253,7 @@ pub struct Comparison {
 
 /// The answer to a [`QuotaRequest`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuotaPlan {
     /// The target split.
     pub target: Decimal,

@@ -30,6 +30,7 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
 
 /// Summary of a distribution of ratios.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Distribution {
     /// Values summarised.
     pub count: usize,

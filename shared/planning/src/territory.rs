@@ -21,6 +21,7 @@ const MAX_ROUNDS: usize = 8;
 
 /// Everything needed to balance one set of territories: one call, plain data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TerritoryRequest {
     /// The sellers, with regions, licences and capacity inputs.
     pub sellers: Vec<Seller>,
@@ -47,6 +48,7 @@ fn half() -> f64 {
 
 /// One seller before and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SellerBalance {
     /// The seller.
     pub person_id: String,
@@ -74,6 +76,7 @@ pub struct SellerBalance {
 
 /// An account that changes owner, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AccountMove {
     /// The account.
     pub account_id: String,
@@ -93,6 +96,7 @@ pub struct AccountMove {
 
 /// Who owns each account in the proposal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AccountAssignment {
     /// The account.
     pub account_id: String,
@@ -104,6 +108,7 @@ pub struct AccountAssignment {
 
 /// Headline figures of a proposal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BalanceSummary {
     /// Accounts in scope.
     pub accounts: usize,
@@ -131,6 +136,7 @@ pub struct BalanceSummary {
 
 /// The answer to a [`TerritoryRequest`]: a proposal for approval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TerritoryProposal {
     /// Every account's owner before and after, in request order.
     pub assignments: Vec<AccountAssignment>,

@@ -15,6 +15,7 @@ pub const EXPEDIENT_MONTHS: u32 = 12;
 
 /// A contract and the commission paid to obtain it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CommissionContract {
     /// The contract.
@@ -34,6 +35,7 @@ pub struct CommissionContract {
 
 /// A modification or renewal of the contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContractChange {
     /// The day it takes effect; the schedule is re-based from its month.
@@ -49,6 +51,7 @@ pub struct ContractChange {
 
 /// What changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// The contract's terms or scope changed.
@@ -59,6 +62,7 @@ pub enum ChangeKind {
 
 /// One month of the schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScheduleRow {
     /// `YYYY-MM`.
     pub period: String,
@@ -76,6 +80,7 @@ pub struct ScheduleRow {
 
 /// A contract's schedule and how it was built.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AmortisationSchedule {
     /// The contract.
     pub contract_id: String,

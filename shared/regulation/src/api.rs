@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// statement when the payee's plan has a regulation section (conduct lines, deferral,
 /// vesting, malus, clawback, paid now, unvested balances).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RegulatedStatementResponse {
     /// Every field of the plain statement response, unchanged.
     #[serde(flatten)]
@@ -19,6 +20,7 @@ pub struct RegulatedStatementResponse {
 
 /// Whether a decision cuts unvested deferred pay or recovers pay already paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionKind {
     /// Reduce unvested tranches (`apply_malus`).
@@ -29,6 +31,7 @@ pub enum DecisionKind {
 
 /// `POST /api/pay-decisions`: compliance decides malus or clawback on a regulated payee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PayDecisionRequest {
     /// Malus or clawback.
@@ -49,6 +52,7 @@ pub struct PayDecisionRequest {
 
 /// The stored decision and the ledger entries it wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PayDecisionResponse {
     /// Malus or clawback.
     pub kind: DecisionKind,

@@ -15,6 +15,7 @@ use std::borrow::Cow;
 
 /// A client's cancellation or early surrender of the business behind a transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Cancellation {
     /// The transaction the commission was paid on.
@@ -27,6 +28,7 @@ pub struct Cancellation {
 
 /// Cancellation or early surrender.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CancellationKind {
     /// The client cancelled the contract.

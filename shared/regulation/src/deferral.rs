@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// A band of the year's variable pay and the share of it deferred.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeferralBand {
     /// Upper edge of the band in money; the last band has none.
@@ -20,6 +21,7 @@ pub struct DeferralBand {
 
 /// How a deferred award vests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Vesting {
     /// Equal tranches on each anniversary from `first_vest_year` to `years`.
@@ -30,6 +32,7 @@ pub enum Vesting {
 
 /// A deferral schedule: which part of a year's variable pay is deferred and how it vests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeferralSchedule {
     /// Pack id, when shipped as a pack.
@@ -61,6 +64,7 @@ pub struct DeferralSchedule {
 
 /// One band as applied to a year's variable pay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BandUse {
     /// Lower edge.
     pub from: Decimal,
@@ -76,6 +80,7 @@ pub struct BandUse {
 
 /// The split of a year's variable pay into paid now and deferred.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeferralSplit {
     /// The variable pay split.
     pub variable_pay: Decimal,
@@ -91,6 +96,7 @@ pub struct DeferralSplit {
 
 /// One vesting instalment of a deferred award.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tranche {
     /// The day it vests.
     pub vests_on: NaiveDate,

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A plan for a regulated role: the engine plan and the rules that adjust, defer and check it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegulatedPlan {
     /// The engine plan (`docs/plans.md`).
@@ -24,6 +25,7 @@ pub struct RegulatedPlan {
 
 /// The financial-services rules of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Regulation {
     /// The role the plan is for and its regulatory flags.
@@ -60,6 +62,7 @@ fn default_third_party_kinds() -> Vec<TxnKind> {
 
 /// The role a plan is for, with the regulatory flags that decide which checks apply.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegulatedRole {
     /// The role's name, e.g. `Wealth adviser`.
@@ -83,6 +86,7 @@ pub struct RegulatedRole {
 
 /// MiFID II investment services that matter for pay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MifidService {
     /// Independent investment advice (Art. 24(7)): no third-party inducements kept.
@@ -114,6 +118,7 @@ impl MifidService {
 
 /// A conduct gate: which compliance events it catches and what they do to pay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConductRule {
     /// Stable id, named on statement lines.
@@ -138,6 +143,7 @@ fn one() -> u32 {
 
 /// What a conduct gate does to a period's pay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ConductAction {
     /// Takes a fraction of one component's pay for the period (e.g. 25% of the scorecard).
@@ -154,6 +160,7 @@ pub enum ConductAction {
 /// Commission chargebacks: a cancellation or early surrender within the window reverses the
 /// commission paid on the transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChargebackRule {
     /// Months from the transaction's date in which a cancellation is charged back.
@@ -168,6 +175,7 @@ pub struct ChargebackRule {
 
 /// How far back a clawback may recover paid variable pay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClawbackRule {
     /// Months before the decision in which paid awards may be recovered (84 = 7 years).

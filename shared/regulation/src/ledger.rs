@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 /// One ledger entry for one payee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LedgerEntry {
     /// Stable id; a statement re-run produces the same ids, so storing them is idempotent.
     pub id: String,
@@ -31,6 +32,7 @@ pub struct LedgerEntry {
 
 /// What a ledger entry records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Entry {
     /// Variable pay deferred from a period, with its vesting schedule.
@@ -79,6 +81,7 @@ pub enum Entry {
 
 /// A malus or clawback decision: who decided, when, why and how much.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// Stable id of the decision.
@@ -102,6 +105,7 @@ pub struct Decision {
 
 /// An unvested tranche, net of malus.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Unvested {
     /// The award.
     pub award_id: String,
@@ -113,6 +117,7 @@ pub struct Unvested {
 
 /// Pay that has been paid (cash for a period or a vested tranche), net of clawbacks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PaidItem {
     /// A cash entry's id, or `award@vesting date`.
     pub reference: String,

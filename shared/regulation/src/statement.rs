@@ -18,6 +18,7 @@ use std::borrow::Cow;
 
 /// What a regulated statement line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
     /// A line of the engine's statement (component pay, adjustment, cap, draw).
@@ -40,6 +41,7 @@ pub enum LineKind {
 
 /// One line of a regulated statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RegulatedLine {
     /// What it is.
     pub kind: LineKind,
@@ -57,6 +59,7 @@ pub struct RegulatedLine {
 
 /// A payee's inputs to a regulated statement.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegulatedInputs<'a> {
     /// The engine inputs (`docs/plans.md`).
@@ -74,6 +77,7 @@ pub struct RegulatedInputs<'a> {
 
 /// A payee's regulated statement for one period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RegulatedStatement {
     /// Who is paid.
     pub payee: String,

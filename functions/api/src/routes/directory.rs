@@ -14,8 +14,8 @@ use plumbline_firm::{Person, Team};
 use plumbline_store::keys;
 use serde::Deserialize;
 
-pub(super) async fn health() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
+pub(super) async fn health() -> Json<plumbline_firm::api::Health> {
+    Json(plumbline_firm::api::Health { status: "ok".into() })
 }
 
 /// A person as a sign-in persona.

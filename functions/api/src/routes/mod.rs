@@ -43,7 +43,16 @@ pub struct RouteDef {
     pub request: Option<&'static str>,
     /// Response body type.
     pub response: &'static str,
+    /// Status of a successful response: 200, or 202 for work accepted to run in the background.
+    pub status: u16,
     handler: MethodRouter<AppState>,
+}
+
+impl RouteDef {
+    /// Marks a route that answers 202 Accepted and finishes the work in the background.
+    fn accepted(self) -> RouteDef {
+        RouteDef { status: 202, ..self }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -57,7 +66,7 @@ fn route(
     response: &'static str,
     handler: MethodRouter<AppState>,
 ) -> RouteDef {
-    RouteDef { method, path, access, summary, query, request, response, handler }
+    RouteDef { method, path, access, summary, query, request, response, status: 200, handler }
 }
 
 const DESIGNER: &[Role] = &[Role::Designer];
@@ -511,11 +520,22 @@ pub fn table() -> Vec<RouteDef> {
             p.clone(),
             "/imports/{kind}",
             Roles(ADMIN),
-            "Validate a file completely, then apply it with audit records (opportunities, people, transactions, aum, flows, compliance, activities, calendar); re-sending changes nothing",
+            "Accept a file (opportunities, people, transactions, aum, flows, compliance, activities, calendar) and import it in the background: validated completely, then applied with audit records; re-sending changes nothing. Poll the job for progress",
             &[],
             Some("ImportUpload"),
-            "ImportReport",
-            post(imports::import).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+            "ImportJob",
+            post(imports::start).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+        )
+        .accepted(),
+        route(
+            g.clone(),
+            "/imports/jobs/{job_id}",
+            Roles(ADMIN),
+            "An import's progress (step, records and writes done of the totals), then its report or every problem at its row and column",
+            &[],
+            None,
+            "ImportJob",
+            get(imports::job),
         ),
         route(
             p.clone(),
