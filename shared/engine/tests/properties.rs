@@ -228,6 +228,15 @@ fn year(plan: &Plan, inputs: &PayeeInputs) -> Vec<Statement> {
     (1..=12).map(|m| statement_for_period(plan, inputs, &month(m)).expect("statements compute")).collect()
 }
 
+/// A name a formula in component 0 of [`build_plan`]'s plans may read, or a number.
+fn formula_operand() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec!["measured", "quota", "attainment", "target_incentive", "measured_c0", "0"])
+            .prop_map(String::from),
+        (0u64..u64::MAX, 0u32..20).prop_map(|(n, scale)| Decimal::new(n as i64 & i64::MAX, scale).to_string()),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -432,6 +441,48 @@ proptest! {
             let pay = |s: &Statement| s.lines.iter().map(|l| (l.component_id.clone(), l.earned_to_date, l.amount)).collect::<Vec<_>>();
             prop_assert_eq!(pay(a), pay(&b));
             prop_assert_eq!(a.total, b.total);
+        }
+    }
+    /// Any formula text is either accepted or reported at `components[0].expression`; with an
+    /// accepted one, statements compute or refuse with an error, and never panic.
+    #[test]
+    fn any_formula_is_reported_at_its_path_or_computes_without_panicking(
+        source in prop_oneof![
+            "\\PC{0,40}",
+            (formula_operand(), formula_operand(), formula_operand(), 0usize..8).prop_map(|(a, b, c, shape)| match shape {
+                0 => format!("{a} + {b} * {c}"),
+                1 => format!("{a} / {b}"),
+                2 => format!("min({a}, {b}) - max({b}, {c})"),
+                3 => format!("if({a} > {b} and {c} != 0, {a} / {c}, -{b})"),
+                4 => format!("clamp({a}, {b}, {c})"),
+                5 => format!("round({a} * {b}, 2)"),
+                6 => format!("abs({a} - {b}) * {c}"),
+                _ => format!("{a} * {b} * {c}"),
+            }),
+        ],
+        comps in proptest::collection::vec(component_spec(), 1..3),
+        spec in plan_spec(),
+        txns in proptest::collection::vec(txn_spec(), 0..20),
+        quota in 10_000u32..2_000_000,
+        m in 1u32..=12,
+    ) {
+        let mut plan = build_plan(&comps, &spec, true, true);
+        let target_incentive = source.contains("target_incentive").then(|| Decimal::from(5000));
+        plan.components.insert(0, Component::Formula {
+            id: "f".into(),
+            name: "Formula".into(),
+            measure: Measure::of(&[TxnKind::Booking]),
+            expression: Formula::new(source),
+            target_incentive,
+            gate: None,
+            cap_amount: None,
+        });
+        let problems = plan.validate();
+        let at_formula = |p: &str| p == "components[0].expression" || p == "components[0].target_incentive";
+        prop_assert!(problems.iter().all(|p| at_formula(&p.path)), "{:?}", problems);
+        if problems.is_empty() {
+            let txns = build_txns(&txns, true);
+            let _ = statement_for_period(&plan, &inputs(&txns, quota), &month(m));
         }
     }
 }
