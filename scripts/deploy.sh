@@ -43,9 +43,11 @@ say "building the app ($DIST)"
 PLUMBLINE_DIST="$DIST" bash scripts/build-app.sh
 
 say "building the Lambda functions (arm64, release) with sam build"
-# SAM's cargo-lambda build method is a SAM preview feature: without the opt-in, sam build stops
-# to ask (or fails when nobody can answer).
-sam build --beta-features --template-file "$TEMPLATE" --build-dir "$BUILD_DIR"
+# SAM's cargo-lambda build method was a SAM preview feature until late 2025: without the opt-in,
+# older SAM CLIs stop to ask (or fail when nobody can answer). SAM builds in the functions'
+# folder, into functions/lambda/target, and looks for the binaries there: a CARGO_TARGET_DIR
+# pointing elsewhere would hide them from it.
+env -u CARGO_TARGET_DIR sam build --beta-features --template-file "$TEMPLATE" --build-dir "$BUILD_DIR"
 
 say "deploying the stack"
 if [[ $GUIDED -eq 1 ]]; then

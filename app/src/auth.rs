@@ -330,8 +330,8 @@ mod tests {
     fn base64url_of_the_rfc_7636_example_digest_is_its_challenge() {
         // RFC 7636 appendix B: SHA-256 of "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".
         let digest: [u8; 32] = [
-            19, 211, 30, 150, 26, 26, 216, 236, 47, 22, 177, 12, 76, 152, 46, 8, 118, 168, 120, 173, 109, 241, 68,
-            86, 110, 225, 137, 74, 203, 112, 249, 195,
+            19, 211, 30, 150, 26, 26, 216, 236, 47, 22, 177, 12, 76, 152, 46, 8, 118, 168, 120, 173, 109, 241, 68, 86,
+            110, 225, 137, 74, 203, 112, 249, 195,
         ];
         assert_eq!(base64url(&digest), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     }
@@ -350,7 +350,10 @@ mod tests {
 
     #[test]
     fn the_token_request_carries_the_code_verifier_and_redirect() {
-        assert_eq!(token_url(&config()), "https://plumbline-111122223333.auth.eu-west-2.amazoncognito.com/oauth2/token");
+        assert_eq!(
+            token_url(&config()),
+            "https://plumbline-111122223333.auth.eu-west-2.amazoncognito.com/oauth2/token"
+        );
         assert_eq!(
             token_request_body(&config(), "c0de+/=", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "grant_type=authorization_code&client_id=4tq1example&code=c0de%2B%2F%3D\
@@ -397,6 +400,9 @@ mod tests {
         let error = provider_refusal("access_denied", Some("User is not enabled."));
         assert_eq!(error.code(), "access_denied");
         assert_eq!(error.message(), "Your firm's sign-in did not complete: User is not enabled.");
-        assert_eq!(provider_refusal("server_error", None).message(), "Your firm's sign-in did not complete: server_error.");
+        assert_eq!(
+            provider_refusal("server_error", None).message(),
+            "Your firm's sign-in did not complete: server_error."
+        );
     }
 }

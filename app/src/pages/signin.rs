@@ -141,7 +141,8 @@ fn FirmSignIn(config: HostedConfig) -> impl IntoView {
         finished.or_else(|| start.value().get().and_then(Result::err)).or_else(|| refusal.clone())
     };
     // After a successful start the browser is on its way to the provider.
-    let busy = move || start.pending().get() || finish.pending().get() || start.value().with(|v| matches!(v, Some(Ok(()))));
+    let busy =
+        move || start.pending().get() || finish.pending().get() || start.value().with(|v| matches!(v, Some(Ok(()))));
 
     view! {
         <header class="page-head">
