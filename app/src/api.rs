@@ -6,11 +6,13 @@
 
 use crate::insight::PayeeModel;
 use gloo_net::http::Request;
+use plumbline_coach::{Evidence, ReviewDraft};
 use plumbline_engine::calc::Assignment;
 use plumbline_engine::{PayeeInputs, Plan, Transaction};
 use plumbline_firm::api::{
-    ApiError, DecisionRequest, DevTokenRequest, DisputeRequest, ImportUpload, OrgResponse, Page, PersonView, Persona,
-    PlanSummary, ProposalRequest, ResolveRequest, StatementResponse, TokenResponse, TransactionView,
+    ApiError, DecisionRequest, DevTokenRequest, DisputeRequest, EditReviewRequest, ImportUpload, OrgResponse, Page,
+    PersonView, Persona, PlanSummary, ProposalRequest, ResolveRequest, SaveReviewRequest, SavedReview,
+    StatementResponse, TokenResponse, TransactionView,
 };
 use plumbline_firm::audit::{AuditRecord, Verification};
 use plumbline_firm::imports::ImportJob;
@@ -189,6 +191,11 @@ pub async fn people(token: &str) -> Result<Vec<PersonView>, Error> {
     all_pages(token, "/people", &[]).await
 }
 
+/// One person the caller may see.
+pub async fn person(token: &str, person_id: &str) -> Result<PersonView, Error> {
+    get(token, &format!("/people/{}", path_segment(person_id)), &[]).await
+}
+
 /// Teams.
 pub async fn teams(token: &str) -> Result<Vec<Team>, Error> {
     get(token, "/teams", &[]).await
@@ -197,6 +204,11 @@ pub async fn teams(token: &str) -> Result<Vec<Team>, Error> {
 /// Open opportunities the caller may see (every page).
 pub async fn open_pipeline(token: &str) -> Result<Vec<Opportunity>, Error> {
     all_pages(token, "/pipeline", &[("open", Some("true"))]).await
+}
+
+/// Every opportunity of one owner, open and closed (every page).
+pub async fn owner_pipeline(token: &str, owner: &str) -> Result<Vec<Opportunity>, Error> {
+    all_pages(token, "/pipeline", &[("owner", Some(owner))]).await
 }
 
 /// Proposals, optionally only those waiting on the caller.
@@ -285,14 +297,34 @@ pub async fn import_job(token: &str, id: &str) -> Result<ImportJob, Error> {
     get(token, &format!("/imports/jobs/{}", path_segment(id)), &[]).await
 }
 
-/// A coaching message as the app shows it: the words (the finding's evidence stays on the
-/// server's record; only what is displayed is decoded).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+/// A coaching message as the app shows it: the words and the finding's evidence (its kind
+/// and detail are not decoded: the app shows only the text and what it rests on).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct CoachText {
     /// The text shown.
     pub text: String,
     /// `template` or `model`.
     pub source: String,
+    /// The finding the text words.
+    pub finding: CoachFinding,
+}
+
+/// The part of a coaching finding the app links to.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct CoachFinding {
+    /// Stable id, e.g. `stall/O00042`: the `?finding=` of a deep link.
+    pub id: String,
+    /// Who it is about (none for the firm).
+    pub subject: Option<CoachSubject>,
+    /// The numbers and the records they came from.
+    pub evidence: Evidence,
+}
+
+/// Who a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct CoachSubject {
+    /// Person id.
+    pub person_id: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -310,6 +342,39 @@ pub async fn nudges(token: &str, person_id: &str) -> Result<Vec<CoachText>, Erro
 pub async fn interventions(token: &str) -> Result<Vec<CoachText>, Error> {
     let reply: CoachMessages = get(token, "/coach/interventions", &[]).await?;
     Ok(reply.messages)
+}
+
+/// A drafted review of `person_id` for `from` to `to` (both `YYYY-MM-DD`; the API's defaults
+/// when `None`).
+pub async fn review_draft(
+    token: &str,
+    person_id: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<ReviewDraft, Error> {
+    get(token, &format!("/coach/reviews/{}/draft", path_segment(person_id)), &[("from", from), ("to", to)]).await
+}
+
+/// A person's saved reviews.
+pub async fn reviews(token: &str, person_id: &str) -> Result<Vec<SavedReview>, Error> {
+    get(token, &format!("/coach/reviews/{}", path_segment(person_id)), &[]).await
+}
+
+/// Saves a drafted review with the manager's texts (audited).
+pub async fn save_review(token: &str, person_id: &str, request: &SaveReviewRequest) -> Result<SavedReview, Error> {
+    post(token, &format!("/coach/reviews/{}", path_segment(person_id)), request).await
+}
+
+/// Edits a saved review (audited; refused if `request.version` is not the latest).
+pub async fn edit_review(
+    token: &str,
+    person_id: &str,
+    review_id: &str,
+    request: &EditReviewRequest,
+) -> Result<SavedReview, Error> {
+    let path = format!("/coach/reviews/{}/{}", path_segment(person_id), path_segment(review_id));
+    let body = serde_json::to_string(request).map_err(|e| Error::Decode(e.to_string()))?;
+    decode(&exchange(Method::Put, Some(token), &path, Vec::new(), Some(body)).await?)
 }
 
 /// Pipeline hygiene in numbers (the part of the coach's summary the app shows).
@@ -404,6 +469,7 @@ struct ErrorBody {
 enum Method {
     Get,
     Post,
+    Put,
 }
 
 /// Sends one request and returns the body of a 2xx answer, or the error. One boxed,
@@ -416,12 +482,18 @@ fn exchange(
     body: Option<String>,
 ) -> Pin<Box<dyn Future<Output = Result<String, Error>>>> {
     let url = format!("{API_BASE}{path}");
-    let route = format!("{} /api{path}", if matches!(method, Method::Get) { "GET" } else { "POST" });
+    let verb = match method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Put => "PUT",
+    };
+    let route = format!("{verb} /api{path}");
     let auth = token.map(|t| format!("Bearer {t}"));
     Box::pin(async move {
         let mut builder = match method {
             Method::Get => Request::get(&url),
             Method::Post => Request::post(&url),
+            Method::Put => Request::put(&url),
         }
         .header("Accept", "application/json")
         .query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));

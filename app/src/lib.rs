@@ -38,6 +38,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/team") view=TeamPage/>
                     <Route path=path!("/team/:person/statement") view=StatementPage/>
                     <Route path=path!("/team/:person/performance") view=PerformancePage/>
+                    <Route path=path!("/team/:person/review") view=ReviewPage/>
+                    <Route path=path!("/review") view=ReviewPage/>
+                    <Route path=path!("/pipeline") view=PipelinePage/>
                     <Route path=path!("/approvals") view=ApprovalsPage/>
                     <Route path=path!("/disputes") view=DisputesPage/>
                     <Route path=path!("/plans") view=PlansPage/>

@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { persona, signIn } from './session';
+import { toCents } from './money';
 
 // Leadership lands on the forecast: the pipeline engine's P10/P50/P90 range (the coach's risk
 // route), drawn as a fan chart, with where the downside is concentrated and pipeline hygiene.
@@ -19,6 +20,21 @@ test('leadership sees the forecast range as a fan chart with the downside by acc
   await expect(page.getByRole('table', { name: /downside/ }).getByRole('row')).not.toHaveCount(1);
   await expect(page.getByTestId('hygiene')).toContainText('Flagged');
   await page.screenshot({ path: testInfo.outputPath('leadership-forecast.png'), fullPage: true });
+
+  // The downside message opens to its evidence: its P50 is the range's, and an opportunity it
+  // rests on opens the pipeline view at that deal.
+  const currency = await page.locator('#forecast-currency').inputValue();
+  const message = page.locator(`li[data-finding^="risk/${currency}/"]`);
+  await message.getByText('Evidence', { exact: true }).click();
+  const median = message.locator('[data-testid="evidence-fact"][data-key="p50"]');
+  expect(toCents((await median.getAttribute('data-value'))!)).toBe(p50);
+  const link = message.getByRole('link', { name: /^Opportunity / }).first();
+  const deal = (await link.innerText()).replace('Opportunity ', '');
+  await link.click();
+  await expect(page).toHaveURL(/\/pipeline\?deal=/);
+  await expect(page.locator('tr[aria-current="true"]')).toHaveAttribute('data-deal', deal);
+  await page.goBack();
+  await expect(range).toBeVisible({ timeout: 30_000 });
 
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

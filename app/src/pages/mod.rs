@@ -2,20 +2,24 @@
 //! heading.
 
 mod approvals;
+pub(crate) mod coaching;
 pub(crate) mod performance;
 mod planning;
 mod plans;
 mod regulated;
+mod review;
 mod signin;
 mod statement;
 pub(crate) mod views;
 mod whatif;
 
 pub use approvals::ApprovalsPage;
+pub use coaching::PipelinePage;
 pub use performance::PerformancePage;
 pub use planning::PlanningPage;
 pub use plans::{PlanEditorPage, PlansPage};
 pub use signin::SignInPage;
+pub use review::ReviewPage;
 pub use statement::StatementPage;
 pub use views::{AuditPage, ConductPage, DisputesPage, ForecastPage, ImportsPage, PeoplePage, TeamPage};
 pub use whatif::WhatIfPage;

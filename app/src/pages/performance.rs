@@ -3,10 +3,12 @@
 //! "you are here", deferred amounts, disputes and coaching.
 
 use crate::api::{self, PayeeData};
+use crate::components::load;
 use crate::components::charts::{Bar, BarChart, Gauge, LineChart, Marker, Series, compact, percent_label};
 use crate::components::{DataTable, Money, Remote};
 use crate::dates::month_abbr;
 use crate::insight::{self, PayeeModel};
+use crate::pages::coaching::Messages;
 use crate::pages::signin::persona_meta;
 use crate::pages::{PageHead, SignedIn, subject};
 use leptos::prelude::*;
@@ -21,7 +23,7 @@ pub fn PerformancePage() -> impl IntoView {
         <SignedIn children=|session| {
             let subject = subject(&session);
             let token = session.token.clone();
-            let data = LocalResource::new(move || {
+            let data = load(move || {
                 let token = token.clone();
                 let person = subject.get();
                 async move { api::payee_model(&token, &person, None).await }
@@ -194,7 +196,7 @@ fn curve_view(
 fn Disputes(person_id: String) -> impl IntoView {
     let session = crate::session::use_session();
     let token = session.get_untracked().map(|s| s.token).unwrap_or_default();
-    let list = LocalResource::new(move || {
+    let list = load(move || {
         let token = token.clone();
         async move { api::disputes(&token).await }
     });
@@ -223,12 +225,16 @@ fn Disputes(person_id: String) -> impl IntoView {
     }
 }
 
-/// The person's coaching nudges from the coaching engine.
+/// The person's coaching nudges from the coaching engine, each with its evidence, and where
+/// their performance reviews are.
 #[component]
 fn Coaching(person_id: String) -> impl IntoView {
     let session = crate::session::use_session();
+    let me = session.get_untracked().map(|s| s.persona.person_id).unwrap_or_default();
+    let reviews =
+        if person_id == me { "/review".to_owned() } else { format!("/team/{}/review", api::path_segment(&person_id)) };
     let token = session.get_untracked().map(|s| s.token).unwrap_or_default();
-    let list = LocalResource::new(move || {
+    let list = load(move || {
         let (token, person) = (token.clone(), person_id.clone());
         async move { api::nudges(&token, &person).await }
     });
@@ -236,22 +242,7 @@ fn Coaching(person_id: String) -> impl IntoView {
         <section class="panel" aria-labelledby="coaching-heading">
             <h2 id="coaching-heading">"Coaching"</h2>
             <Remote resource=list loading="Loading coaching…" children=|messages| view! { <Messages messages=messages empty="No nudges this week."/> }/>
+            <p><a href=reviews>"Performance reviews"</a></p>
         </section>
     }
-}
-
-/// Coaching messages as a list, each marked when a model worded it.
-#[component]
-pub fn Messages(messages: Vec<api::CoachText>, empty: &'static str) -> impl IntoView {
-    if messages.is_empty() {
-        return view! { <p class="empty">{empty}</p> }.into_any();
-    }
-    view! {
-        <ul class="nudges" data-testid="coach-messages">
-            {messages.into_iter().map(|m| view! {
-                <li>{m.text} {(m.source == "model").then(|| view! { <span class="meta">" (worded by a model)"</span> })}</li>
-            }).collect_view()}
-        </ul>
-    }
-    .into_any()
 }

@@ -6,7 +6,7 @@ use crate::api;
 use crate::components::charts::{Band, Bar, BarChart, LineChart, Series, compact, percent_label};
 use crate::components::{DataTable, ErrorPanel, Money, Remote};
 use crate::insight;
-use crate::pages::performance::Messages;
+use crate::pages::coaching::Messages;
 use crate::pages::{PageHead, SignedIn};
 use chrono::Datelike;
 use leptos::prelude::*;
