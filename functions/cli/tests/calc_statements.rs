@@ -130,6 +130,30 @@ fn a_payee_the_engine_cannot_pay_is_named_and_nothing_is_written() {
 }
 
 #[test]
+fn a_formula_reads_the_roster_target_incentive() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, data) = mixed(dir.path());
+    let plan = dir.path().join("formula.json");
+    std::fs::write(
+        &plan,
+        r#"{
+  "id": "f", "version": 1, "name": "Formula", "currency": "GBP", "effective_from": "2026-01-01",
+  "crediting": {"splits": {"owner": "1"}},
+  "components": [
+    {"type": "formula", "id": "bonus", "name": "Bonus", "measure": {"kinds": ["booking"]},
+     "expression": "min(attainment, 1) * target_incentive"}
+  ]
+}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("payouts.csv");
+    run(&options(&plan, &data, &out)).unwrap();
+    // R1, quota 10,000, target incentive 1,000 from quotas.csv: Jan 5,000 booked = 50% -> 500;
+    // Mar 7,000 to date = 70% -> 700, 200 more. M1 has no credit without roll-up.
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "payee,month,payout\nR1,1,500.00\nR1,3,200.00\n");
+}
+
+#[test]
 fn both_paths_give_the_reference_payouts_byte_for_byte() {
     let peers = workspace().join("../shared/peers/comp-batch");
     assert!(peers.join("reference.py").exists(), "the comp-batch reference must be at {}", peers.display());

@@ -92,12 +92,8 @@ pub fn run(
             }
         }
     }
-    let targets: Vec<&str> = plan
-        .components
-        .iter()
-        .filter(|c| matches!(c, Component::QuotaBonus { .. } | Component::Scorecard { .. }))
-        .map(Component::id)
-        .collect();
+    let targets: Vec<&str> =
+        plan.components.iter().filter(|c| c.target_incentive().is_some()).map(Component::id).collect();
     let everyone = plan.draw.is_some();
     let work: Vec<usize> = (0..roster.names.len()).filter(|&p| everyone || !mine[p].is_empty()).collect();
     let payee_year = |p: usize| -> Result<Vec<Month>, CalcJobError> {
