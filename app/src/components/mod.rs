@@ -14,6 +14,6 @@ pub use attainment::AttainmentBar;
 pub use error_panel::ErrorPanel;
 pub use loading::Loading;
 pub use money::Money;
-pub use remote::{Failure, Remote};
+pub use remote::{Failure, Load, Remote, load};
 pub use table::DataTable;
 pub use top_bar::TopBar;

@@ -2,7 +2,7 @@
 //! cost, approve or reject with a comment; and recently decided ones.
 
 use crate::api;
-use crate::components::{ErrorPanel, Remote};
+use crate::components::{ErrorPanel, Remote, load};
 use crate::pages::{PageHead, SignedIn};
 use crate::session::Session;
 use leptos::prelude::*;
@@ -17,7 +17,7 @@ pub fn ApprovalsPage() -> impl IntoView {
     view! {
         <SignedIn children=|session| {
             let token = session.token.clone();
-            let list = LocalResource::new(move || {
+            let list = load(move || {
                 let token = token.clone();
                 async move { api::approvals(&token, false).await }
             });

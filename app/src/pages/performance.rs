@@ -3,9 +3,8 @@
 //! "you are here", deferred amounts, disputes and coaching.
 
 use crate::api::{self, PayeeData};
-use crate::components::load;
 use crate::components::charts::{Bar, BarChart, Gauge, LineChart, Marker, Series, compact, percent_label};
-use crate::components::{DataTable, Money, Remote};
+use crate::components::{DataTable, Money, Remote, load};
 use crate::dates::month_abbr;
 use crate::insight::{self, PayeeModel};
 use crate::pages::coaching::Messages;

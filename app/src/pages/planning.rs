@@ -5,7 +5,7 @@
 use super::{PageHead, SignedIn};
 use crate::api;
 use crate::components::charts::{Bar, BarChart, compact, percent_label};
-use crate::components::{DataTable, ErrorPanel, Remote};
+use crate::components::{DataTable, ErrorPanel, Remote, load};
 use leptos::prelude::*;
 use plumbline_firm::Role;
 use plumbline_firm::records::{Division, Team};
@@ -24,7 +24,7 @@ pub fn PlanningPage() -> impl IntoView {
     view! {
         <SignedIn children=|session| {
             let token = session.token.clone();
-            let teams = LocalResource::new(move || {
+            let teams = load(move || {
                 let token = token.clone();
                 async move { api::teams(&token).await }
             });

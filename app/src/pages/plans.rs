@@ -3,7 +3,7 @@
 //! approval with the engine's simulated cost).
 
 use crate::api;
-use crate::components::{DataTable, ErrorPanel, Remote};
+use crate::components::{DataTable, ErrorPanel, Remote, load};
 use crate::pages::{PageHead, SignedIn};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -21,7 +21,7 @@ pub fn PlansPage() -> impl IntoView {
     view! {
         <SignedIn children=|session| {
             let token = session.token.clone();
-            let list = LocalResource::new(move || {
+            let list = load(move || {
                 let token = token.clone();
                 async move { api::plans(&token).await }
             });
@@ -55,7 +55,7 @@ pub fn PlanEditorPage() -> impl IntoView {
         <SignedIn children=|session| {
             let params = use_params_map();
             let token = session.token.clone();
-            let versions = LocalResource::new(move || {
+            let versions = load(move || {
                 let token = token.clone();
                 let id = params.with(|p| p.get("plan")).unwrap_or_default();
                 async move { api::plan_versions(&token, &id).await }

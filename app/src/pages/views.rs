@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::charts::{Band, Bar, BarChart, LineChart, Series, compact, percent_label};
-use crate::components::{DataTable, ErrorPanel, Money, Remote};
+use crate::components::{DataTable, ErrorPanel, Money, Remote, load};
 use crate::insight;
 use crate::pages::coaching::Messages;
 use crate::pages::{PageHead, SignedIn};
@@ -55,12 +55,12 @@ pub fn TeamPage() -> impl IntoView {
         <SignedIn children=|session| {
             let token = session.token.clone();
             let itoken = session.token.clone();
-            let interventions = LocalResource::new(move || {
+            let interventions = load(move || {
                 let token = itoken.clone();
                 async move { api::interventions(&token).await }
             });
             let me = session.persona.person_id.clone();
-            let rows = LocalResource::new(move || {
+            let rows = load(move || {
                 let token = token.clone();
                 let me = me.clone();
                 async move { team_rows(&token, &me).await }
@@ -185,7 +185,7 @@ pub fn DisputesPage() -> impl IntoView {
     view! {
         <SignedIn children=|session| {
             let token = session.token.clone();
-            let list = LocalResource::new(move || {
+            let list = load(move || {
                 let token = token.clone();
                 async move { api::disputes(&token).await }
             });
@@ -271,7 +271,7 @@ pub fn ForecastPage() -> impl IntoView {
     view! {
         <SignedIn children=|session| {
             let token = session.token.clone();
-            let data = LocalResource::new(move || {
+            let data = load(move || {
                 let token = token.clone();
                 async move {
                     let risk = api::risk(&token).await?;
@@ -407,7 +407,7 @@ pub fn ConductPage() -> impl IntoView {
     view! {
         <SignedIn children=|session| {
             let token = session.token.clone();
-            let people = LocalResource::new(move || {
+            let people = load(move || {
                 let token = token.clone();
                 async move { api::people(&token).await }
             });
@@ -427,7 +427,7 @@ pub fn ConductPage() -> impl IntoView {
 fn ConductBrowser(people: Vec<PersonView>, token: String) -> impl IntoView {
     let chosen = RwSignal::new(people.iter().find(|p| p.regulated).map(|p| p.id.clone()).unwrap_or_default());
     let token_for_malus = token.clone();
-    let events = LocalResource::new(move || {
+    let events = load(move || {
         let token = token.clone();
         let id = chosen.get();
         async move { api::conduct(&token, &id).await }
@@ -542,7 +542,7 @@ pub fn AuditPage() -> impl IntoView {
     view! {
         <SignedIn children=|session| {
             let token = session.token.clone();
-            let page = LocalResource::new(move || {
+            let page = load(move || {
                 let token = token.clone();
                 async move { api::audit(&token, None).await }
             });
@@ -779,7 +779,7 @@ pub fn PeoplePage() -> impl IntoView {
     view! {
         <SignedIn children=|session| {
             let token = session.token.clone();
-            let org = LocalResource::new(move || {
+            let org = load(move || {
                 let token = token.clone();
                 async move { api::org(&token).await }
             });

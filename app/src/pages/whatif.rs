@@ -4,7 +4,7 @@
 //! `data-recompute-us` for the e2e test and the benchmark.
 
 use crate::api::{self, PayeeData};
-use crate::components::{Money, Remote};
+use crate::components::{Money, Remote, load};
 use crate::dates::short_date;
 use crate::insight::{self, PayeeModel};
 use crate::pages::{PageHead, SignedIn, subject};
@@ -23,7 +23,7 @@ pub fn WhatIfPage() -> impl IntoView {
             let subject = subject(&session);
             let query = use_query_map();
             let token = session.token.clone();
-            let data = LocalResource::new(move || {
+            let data = load(move || {
                 let token = token.clone();
                 let person = subject.get();
                 let period = query.with(|q| q.get("period")).filter(|p| !p.is_empty());
