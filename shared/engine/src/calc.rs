@@ -26,6 +26,7 @@ mod explain;
 use crate::calendar::{CalendarError, FiscalCalendar, FiscalPeriod};
 use crate::credit::{Credit, Crediter, OrgChart, ReportingLine};
 use crate::fx::{Conversion, ConversionMethod, FxError, FxRate, RateTable};
+use crate::money::to_minor;
 use crate::plan::{Component, DrawKind, MAX_AMOUNT, PLAN_CAP_ID, Plan, PlanProblem, beyond_max_amount};
 use crate::statement::{Period, Statement};
 use crate::transaction::{Transaction, TxnKind, same_text};
@@ -368,6 +369,9 @@ struct Run<'p, 'i> {
     items: Vec<Item<'i>>,
     /// Per slot, the items it counts, in ascending item index.
     members: Vec<Vec<usize>>,
+    /// The items dated in the statement's period, sorted once in statement order (see
+    /// [`Run::listed`]).
+    listing: Vec<usize>,
     /// Per slot, whether it pays per unit (so credit shares are summed too).
     per_unit: Vec<bool>,
     /// The scale every item's `fixed` amount is on, when every amount fits in integers; else
@@ -451,6 +455,7 @@ impl<'p, 'i> Run<'p, 'i> {
             scores,
             items: Vec::new(),
             members: Vec::new(),
+            listing: Vec::new(),
             per_unit: Vec::new(),
             fixed_scale: None,
             converted,
@@ -473,22 +478,32 @@ impl<'p, 'i> Run<'p, 'i> {
             specs.iter().map(|_| Vec::with_capacity(inputs.transactions.len())).collect();
         self.items.reserve(inputs.transactions.len());
         let mut finer = false;
-        // Each slot's kinds as a bit set: most transactions are ruled out without string compares.
-        let kinds: Vec<u8> =
-            specs.iter().map(|s| s.measure.kinds.iter().fold(0, |bits, k| bits | kind_bit(*k))).collect();
+        // The slots measuring each kind: most transactions are ruled out by their kind alone.
+        let mut by_kind: Vec<Vec<usize>> = Vec::new();
+        for (s, spec) in specs.iter().enumerate() {
+            for &kind in &spec.measure.kinds {
+                let k = kind as usize;
+                by_kind.resize_with(by_kind.len().max(k + 1), Vec::new);
+                if !by_kind[k].contains(&s) {
+                    by_kind[k].push(s);
+                }
+            }
+        }
         let converting = inputs.fx.is_some();
         let given = inputs.transactions.len();
         for (t, txn) in inputs.transactions.iter().chain(&self.converted.txns).enumerate() {
-            if txn.date < self.year_start || txn.date > period.end || txn.known_on() > period.end {
+            let (date, known) = (txn.date, txn.known_on());
+            if date < self.year_start || date > period.end || known > period.end {
                 continue;
             }
             // A transaction no measure counts cannot change the statement, whatever its currency.
             counting.clear();
-            counting.extend((0..specs.len()).filter(|&s| {
-                kinds[s] & kind_bit(txn.kind) != 0
-                    && specs[s].measure.counts(txn.kind, txn.product.as_deref(), txn.channel.as_deref(), txn.origin)
-            }));
-            if counting.is_empty() || !self.assigned_on(txn.date) {
+            for &s in by_kind.get(txn.kind as usize).map_or(&[][..], Vec::as_slice) {
+                if specs[s].measure.counts(txn.kind, txn.product.as_deref(), txn.channel.as_deref(), txn.origin) {
+                    counting.push(s);
+                }
+            }
+            if counting.is_empty() || !self.assigned_on(date) {
                 continue;
             }
             if !same_text(&txn.currency.0, &plan.currency.0) {
@@ -509,6 +524,8 @@ impl<'p, 'i> Run<'p, 'i> {
                     value: txn.amount,
                 });
             }
+            let outflow = txn.kind == TxnKind::Outflow;
+            let conversion = t.checked_sub(given);
             parts.clear();
             crediter.parts_to(txn, &inputs.payee, &org_chart, &mut parts);
             for part in &parts {
@@ -516,25 +533,26 @@ impl<'p, 'i> Run<'p, 'i> {
                 let index = self.items.len();
                 for &s in &counting {
                     let window = specs[s].window;
-                    if specs[s].measure.counts_role(role) && window.is_none_or(|(f, t)| f <= txn.date && txn.date <= t)
-                    {
+                    if specs[s].measure.counts_role(role) && window.is_none_or(|(f, t)| f <= date && date <= t) {
                         members[s].push(index);
                     }
                 }
-                let (amount, share, known, date) = (part.amount, part.share, txn.known_on(), txn.date);
-                let outflow = txn.kind == TxnKind::Outflow;
+                let amount = part.amount;
                 // Amounts in minor units now; the rare finer amount puts every item on its scale below.
                 let fixed = match amount.scale() <= self.digits {
-                    true => amount.mantissa() * 10i128.pow(self.digits - amount.scale()),
+                    true => to_minor(amount, self.digits).0,
                     false => 0,
                 };
                 finer |= amount.scale() > self.digits;
                 let fixed = if outflow { -fixed } else { fixed };
-                let conversion = t.checked_sub(given);
+                let share = part.share;
                 self.items.push(Item { txn, role, amount, share, known, date, outflow, fixed, conversion });
             }
         }
         self.members = members;
+        let mut listing: Vec<usize> = (0..self.items.len()).filter(|&i| self.items[i].date >= period.start).collect();
+        self.in_order(&mut listing);
+        self.listing = listing;
         self.per_unit = (0..specs.len()).map(|_| false).collect();
         for (c, component) in plan.components.iter().enumerate() {
             if let (Component::Spif { per_unit: Some(_), .. }, Some(s)) = (component, self.slots.component[c]) {
@@ -568,14 +586,30 @@ impl<'p, 'i> Run<'p, 'i> {
         self.converted.conversions.get(self.items[i].conversion?)
     }
 
+    /// Of `counted` (item indices), those dated in the statement's period, in statement
+    /// order: picked from the listing sorted once, not sorted again per line.
+    fn listed(&self, counted: &[usize]) -> Vec<usize> {
+        let mut marked = vec![false; self.items.len()];
+        for &i in counted {
+            marked[i] = true;
+        }
+        self.listing.iter().copied().filter(|&i| marked[i]).collect()
+    }
+
     /// Item indices sorted as statements list them: by date, then transaction, role and the
     /// rest, so the listing does not depend on the input order.
     fn in_order(&self, indices: &mut [usize]) {
-        let key = |i: usize| {
-            let item = &self.items[i];
-            (item.date, item_key(item))
-        };
-        indices.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
+        // Sorted on copies of the date and the id's first bytes, which order the ids as the
+        // full text does wherever they differ: most comparisons then read neither the item
+        // nor its transaction's id.
+        let mut keyed: Vec<(NaiveDate, u128, usize)> =
+            indices.iter().map(|&i| (self.items[i].date, text_prefix(&self.items[i].txn.id), i)).collect();
+        keyed.sort_unstable_by(|a, b| {
+            (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| item_key(&self.items[a.2]).cmp(&item_key(&self.items[b.2])))
+        });
+        for (slot, (_, _, i)) in indices.iter_mut().zip(keyed) {
+            *slot = i;
+        }
     }
 
     /// Every component's earnings at a point; nothing before the plan year starts. A formula
@@ -693,9 +727,14 @@ impl<'p, 'i> Run<'p, 'i> {
     }
 }
 
-/// A transaction kind as one bit of a `u8`.
-fn kind_bit(kind: TxnKind) -> u8 {
-    1 << (kind as u8)
+/// The first 16 bytes of a text as a number ordered as the texts are (shorter texts padded
+/// with zeros): texts whose numbers differ compare the same way, equal numbers need the full
+/// comparison.
+fn text_prefix(text: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = text.len().min(16);
+    bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
 }
 
 /// An item's place within its day: transaction, role, then anything that could tell two
@@ -938,7 +977,7 @@ fn statement_in_year(
     let mut lines = Vec::new();
     let mut adjustments = Vec::new();
     for (c, component) in plan.components.iter().enumerate() {
-        lines.push(explain::component_line(&run, c, &now, &before, period));
+        lines.push(explain::component_line(&run, c, &now, &before));
         let recalculated = before.outcomes[c].earned;
         let paid = run.paid(component.id(), as_known.as_ref().map(|k| k.outcomes[c].earned), recalculated);
         if paid != recalculated {

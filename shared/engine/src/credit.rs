@@ -1,6 +1,6 @@
 //! Crediting: who gets how much of each transaction, to the cent.
 
-use crate::money::{Scratch, allocate_into, integer_weights};
+use crate::money::{Splitter, from_minor, integer_weights, to_minor};
 use crate::plan::Crediting;
 use crate::transaction::{Transaction, same_text};
 use chrono::NaiveDate;
@@ -184,23 +184,33 @@ fn credit_for(
 }
 
 /// The crediting rules prepared once for many transactions: integer split weights, the
-/// shares of each combination of roles met so far, and buffers, so crediting a transaction
-/// allocates nothing in the common case. This is the one implementation of the crediting rule.
+/// shares and prepared split of each combination of roles met so far, and buffers, so
+/// crediting a transaction allocates nothing in the common case. This is the one
+/// implementation of the crediting rule.
 #[derive(Debug)]
 pub struct Crediter<'r> {
     rules: &'r Crediting,
     digits: u32,
     /// Split roles with their shares and integer weights on one scale.
     roles: Vec<(&'r str, Decimal, i128)>,
-    /// Shares, rescaled to sum to one, by the split roles present (indices into `roles`).
-    shares: Vec<(Vec<usize>, Vec<Decimal>)>,
+    /// Per combination of split roles met (indices into `roles`, in party order).
+    sets: Vec<RoleSet>,
+    /// The set the previous transaction used: transactions tend to repeat a combination.
+    last_set: usize,
     /// Per split party on the transaction: its index among the parties, its role's, and
     /// whether its payee is wanted.
     split: Vec<(usize, usize, bool)>,
-    weights: Vec<i128>,
-    present: Vec<usize>,
-    amounts: Vec<Decimal>,
-    scratch: Scratch,
+    /// The split parties' parts in minor units of `minor_digits` places.
+    minor: Vec<i128>,
+}
+
+/// The split roles present on a transaction, in party order, with their shares rescaled to
+/// sum to one and their weights prepared for splitting.
+#[derive(Debug)]
+struct RoleSet {
+    roles: Vec<usize>,
+    shares: Vec<Decimal>,
+    splitter: Splitter,
 }
 
 impl<'r> Crediter<'r> {
@@ -212,12 +222,10 @@ impl<'r> Crediter<'r> {
             rules,
             digits,
             roles: roles.map(|((r, s), w)| (r, s, w)).collect(),
-            shares: Vec::new(),
+            sets: Vec::new(),
+            last_set: 0,
             split: Vec::new(),
-            weights: Vec::new(),
-            present: Vec::new(),
-            amounts: Vec::new(),
-            scratch: Scratch::default(),
+            minor: Vec::new(),
         }
     }
 
@@ -227,26 +235,36 @@ impl<'r> Crediter<'r> {
         self.parts(txn, org, Some(payee), out);
     }
 
-    /// Where in `shares` the shares of the split roles present are, computed once per
-    /// combination; none for a lone split party, who takes the whole.
-    fn share_set(&mut self) -> Option<usize> {
-        if self.present.len() < 2 {
+    /// Where in `sets` the split roles present are, prepared on first sight; none for a
+    /// lone split party, who takes the whole.
+    fn role_set(&mut self) -> Option<usize> {
+        if self.split.len() < 2 {
             return None;
         }
-        Some(match self.shares.iter().position(|(roles, _)| *roles == self.present) {
+        let same = |set: &RoleSet, split: &[(usize, usize, bool)]| {
+            set.roles.len() == split.len() && set.roles.iter().zip(split).all(|(&r, &(_, role, _))| r == role)
+        };
+        if self.sets.get(self.last_set).is_some_and(|set| same(set, &self.split)) {
+            return Some(self.last_set);
+        }
+        let at = match self.sets.iter().position(|set| same(set, &self.split)) {
             Some(at) => at,
             None => {
-                let total: Decimal = self.present.iter().map(|&r| self.roles[r].1).sum();
-                let shares = self.present.iter().map(|&r| self.roles[r].1 / total).collect();
-                self.shares.push((self.present.clone(), shares));
-                self.shares.len() - 1
+                let roles: Vec<usize> = self.split.iter().map(|&(_, r, _)| r).collect();
+                let total: Decimal = roles.iter().map(|&r| self.roles[r].1).sum();
+                let shares = roles.iter().map(|&r| self.roles[r].1 / total).collect();
+                let weights: Vec<i128> = roles.iter().map(|&r| self.roles[r].2).collect();
+                self.sets.push(RoleSet { roles, shares, splitter: Splitter::new(&weights) });
+                self.sets.len() - 1
             }
-        })
+        };
+        self.last_set = at;
+        Some(at)
     }
 
-    /// The share of the `k`th split party, given [`Crediter::share_set`]'s answer.
+    /// The share of the `k`th split party, given [`Crediter::role_set`]'s answer.
     fn share(&self, set: Option<usize>, k: usize) -> Decimal {
-        set.map_or(Decimal::ONE, |at| self.shares[at].1[k])
+        set.map_or(Decimal::ONE, |at| self.sets[at].shares[k])
     }
 
     /// Appends the parts of `txn` to `out`; `only` limits whose parts (the split is always
@@ -260,8 +278,6 @@ impl<'r> Crediter<'r> {
     ) {
         let wanted = |payee: &str| only.is_none_or(|o| same_text(o, payee));
         self.split.clear();
-        self.weights.clear();
-        self.present.clear();
         // Each party's payee is compared once; without roll-up, a transaction that credits
         // none of the wanted payees stops here, before any split.
         let mut any_wanted = false;
@@ -270,30 +286,28 @@ impl<'r> Crediter<'r> {
             any_wanted |= mine;
             if let Some(r) = self.roles.iter().position(|(role, _, _)| same_text(role, &party.role)) {
                 self.split.push((i, r, mine));
-                self.weights.push(self.roles[r].2);
-                self.present.push(r);
             }
         }
         if !any_wanted && self.rules.rollup.is_none() {
             return;
         }
-        // A lone split party takes the whole amount: nothing to allocate.
-        if self.split.len() == 1 {
-            self.amounts.clear();
-            self.amounts.push(txn.amount);
-        } else {
-            allocate_into(txn.amount, &self.weights, self.digits, &mut self.amounts, &mut self.scratch);
+        let set = self.role_set();
+        // A lone split party takes the whole amount as given: nothing to allocate.
+        let mut digits = self.digits;
+        if let Some(at) = set {
+            let minor;
+            (minor, digits) = to_minor(txn.amount, self.digits);
+            self.sets[at].splitter.split(minor, &mut self.minor);
         }
-        let set = self.share_set();
+        let amount = |k: usize| if set.is_some() { from_minor(self.minor[k], digits) } else { txn.amount };
         for k in 0..self.split.len() {
             let (i, _, mine) = self.split[k];
             if mine {
-                let share = self.share(set, k);
                 out.push(Part {
                     payee: &txn.parties[i].payee,
                     source: Source::Party(i),
-                    amount: self.amounts[k],
-                    share,
+                    amount: amount(k),
+                    share: self.share(set, k),
                 });
             }
         }
@@ -314,7 +328,7 @@ impl<'r> Crediter<'r> {
                         break;
                     }
                     let entry = managers.entry(manager).or_default();
-                    entry.0 += self.amounts[k];
+                    entry.0 += amount(k);
                     entry.1 += share;
                     visited.push(manager);
                     person = manager;
@@ -331,11 +345,11 @@ impl<'r> Crediter<'r> {
         if overlays.is_empty() {
             return;
         }
-        out.extend(
-            txn.parties.iter().enumerate().filter(|(_, p)| overlays.contains(&p.role) && wanted(&p.payee)).map(
-                |(i, p)| Part { payee: &p.payee, source: Source::Party(i), amount: txn.amount, share: Decimal::ONE },
-            ),
-        );
+        for (i, p) in txn.parties.iter().enumerate() {
+            if overlays.contains(&p.role) && wanted(&p.payee) {
+                out.push(Part { payee: &p.payee, source: Source::Party(i), amount: txn.amount, share: Decimal::ONE });
+            }
+        }
     }
 }
 

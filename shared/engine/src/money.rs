@@ -78,37 +78,94 @@ impl RoundingRule {
 /// are rescaled. An amount finer than `digits` is split in its own finer unit, so the parts
 /// still sum to it. Returns all zeros when the weights sum to zero.
 pub fn allocate(amount: Decimal, weights: &[Decimal], digits: u32) -> Vec<Decimal> {
+    let (minor, digits) = to_minor(amount, digits);
     let mut parts = Vec::with_capacity(weights.len());
-    allocate_into(amount, &integer_weights(weights), digits, &mut parts, &mut Scratch::default());
-    parts
+    Splitter::new(&integer_weights(weights)).split(minor, &mut parts);
+    parts.into_iter().map(|p| from_minor(p, digits)).collect()
 }
 
-/// Buffers reused across [`allocate_into`] calls so a hot loop does not allocate.
-#[derive(Debug, Default)]
-pub struct Scratch {
-    parts: Vec<i128>,
+/// `amount` in minor units of `digits` decimal places, or of its own scale when that is
+/// finer (so nothing is lost), with the number of places used.
+pub fn to_minor(amount: Decimal, digits: u32) -> (i128, u32) {
+    let digits = digits.max(amount.scale());
+    let minor = match digits - amount.scale() {
+        0 => amount.mantissa(),
+        shift => amount.mantissa() * 10i128.pow(shift),
+    };
+    (minor, digits)
+}
+
+/// Minor units of `digits` places back to a `Decimal` of that scale; a part that fits in 64
+/// bits (all of them, in practice) without 128-bit arithmetic.
+pub fn from_minor(minor: i128, digits: u32) -> Decimal {
+    i64::try_from(minor).map_or_else(|_| Decimal::from_i128_with_scale(minor, digits), |p| Decimal::new(p, digits))
+}
+
+/// Integer weights prepared for splitting many amounts by [`allocate`]'s rule.
+///
+/// Weights are first divided by their common factor (which changes no part: every exact
+/// share and remainder scales alike). When the parties are few and the total weight is then
+/// small, the split of every amount below the total is worked out once, and an amount `m`
+/// splits as `m / total` times each weight plus the split of `m % total`. That is exact, not
+/// an approximation: `m`'s truncated remainders and the minor units left over are those of
+/// `m % total`, so they go to the same parties. A split then costs one division.
+#[derive(Debug, Clone)]
+pub struct Splitter {
+    weights: Vec<i128>,
+    total: i128,
+    /// The parts of each amount `r` below `total`, at `r * n..(r + 1) * n`; empty when not
+    /// tabulated.
+    table: Vec<i64>,
     remainders: Vec<i128>,
 }
 
-/// [`allocate`] with integer weights (see [`integer_weights`]), writing into `out`.
-pub fn allocate_into(amount: Decimal, weights: &[i128], digits: u32, out: &mut Vec<Decimal>, scratch: &mut Scratch) {
-    let digits = digits.max(amount.scale());
-    let minor = amount.mantissa() * 10i128.pow(digits - amount.scale());
-    // A part that fits in 64 bits (all of them, in practice) becomes a `Decimal` without
-    // 128-bit arithmetic.
-    let decimal = |p: i128| {
-        i64::try_from(p).map_or_else(|_| Decimal::from_i128_with_scale(p, digits), |p| Decimal::new(p, digits))
-    };
-    out.clear();
-    let n = weights.len();
-    if n <= FEW {
-        let (mut parts, mut remainders) = ([0i128; FEW], [0i128; FEW]);
-        split(minor, weights, &mut parts[..n], &mut remainders[..n]);
-        out.extend(parts[..n].iter().map(|&p| decimal(p)));
-        return;
+/// Largest total weight (after dividing out common factors) whose splits are tabulated:
+/// 60/30/10 is 6:3:1, a total of 10.
+const TABULATED: i128 = 100;
+
+impl Splitter {
+    /// Prepares `weights` (integers on one scale, see [`integer_weights`]).
+    pub fn new(weights: &[i128]) -> Splitter {
+        let common = weights.iter().fold(0u128, |g, w| gcd(g, w.unsigned_abs()));
+        let weights: Vec<i128> = match i128::try_from(common) {
+            Ok(g) if g > 1 => weights.iter().map(|w| w / g).collect(),
+            _ => weights.to_vec(),
+        };
+        let total = weights.iter().sum();
+        let mut splitter = Splitter { weights, total, table: Vec::new(), remainders: Vec::new() };
+        let n = splitter.weights.len();
+        if n <= FEW && (1..=TABULATED).contains(&total) && splitter.weights.iter().all(|&w| w >= 0) {
+            let (mut parts, mut remainders) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            for r in 0..total {
+                allocate_minor_into(r, &splitter.weights, &mut parts, &mut remainders);
+                splitter.table.extend(parts.iter().map(|&p| p as i64));
+            }
+        }
+        splitter
     }
-    allocate_minor_into(minor, weights, &mut scratch.parts, &mut scratch.remainders);
-    out.extend(scratch.parts.iter().map(|&p| decimal(p)));
+
+    /// Splits `amount` minor units into `parts`, one per weight, summing exactly to it.
+    pub fn split(&mut self, amount: i128, parts: &mut Vec<i128>) {
+        let n = self.weights.len();
+        parts.clear();
+        if self.table.is_empty() {
+            allocate_minor_into(amount, &self.weights, parts, &mut self.remainders);
+            return;
+        }
+        let magnitude = amount.unsigned_abs();
+        let total = self.total as u128;
+        let (whole, rest) = match u64::try_from(magnitude) {
+            Ok(m) => ((m / total as u64) as u128, (m % total as u64) as usize),
+            Err(_) => (magnitude / total, (magnitude % total) as usize),
+        };
+        let sign = if amount < 0 { -1 } else { 1 };
+        let rest = &self.table[rest * n..(rest + 1) * n];
+        parts.extend(self.weights.iter().zip(rest).map(|(&w, &r)| sign * (whole as i128 * w + i128::from(r))));
+    }
+}
+
+fn gcd(a: u128, b: u128) -> u128 {
+    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// Decimal weights as integers on one common scale (0.7 and 0.3 become 7 and 3); negative
@@ -125,7 +182,7 @@ pub fn allocate_minor(amount: i128, weights: &[i128]) -> Vec<i128> {
     parts
 }
 
-/// Up to this many parties split on the stack, without touching the buffers.
+/// Up to this many parties have their splits tabulated (see [`Splitter`]).
 const FEW: usize = 8;
 
 /// [`allocate_minor`] writing into `parts`, with `remainders` as scratch, so hot loops do not
@@ -225,6 +282,17 @@ mod tests {
             for p in &parts {
                 prop_assert_eq!(p.round_dp(2), *p);
             }
+        }
+
+        #[test]
+        fn a_prepared_splitter_splits_as_the_rule_does(amount in -10_000_000_000_000i128..10_000_000_000_000i128,
+                                                       weights in proptest::collection::vec(0i128..40, 1..10),
+                                                       factor in 1i128..5) {
+            // Tabulated (small totals) or not, with common factors or not: the same parts.
+            let weights: Vec<i128> = weights.into_iter().map(|w| w * factor).collect();
+            let mut parts = Vec::new();
+            Splitter::new(&weights).split(amount, &mut parts);
+            prop_assert_eq!(parts, allocate_minor(amount, &weights));
         }
 
         #[test]

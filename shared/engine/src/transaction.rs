@@ -103,10 +103,36 @@ impl Transaction {
     }
 }
 
-/// Whether two short texts (ids, roles, codes) are equal. An inline byte loop: for the few
-/// bytes of an id it beats the library `memcmp` that `==` calls, and crediting compares
-/// several per transaction.
+/// Whether two short texts (ids, roles, codes) are equal. Inline, and by machine words up to
+/// 16 bytes (two overlapping loads): for the few bytes of an id it beats the library `memcmp`
+/// that `==` calls, and crediting compares several per transaction.
 #[inline]
 pub(crate) fn same_text(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or_default());
+    match n {
+        0..4 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn same_text_is_equality(a in "[ab]{0,20}", b in "[ab]{0,20}") {
+            // Two letters only, so equal texts of every length come up often.
+            prop_assert_eq!(same_text(&a, &b), a == b);
+        }
+    }
 }

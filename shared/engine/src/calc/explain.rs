@@ -70,13 +70,7 @@ fn bare_line(kind: LineKind, id: &str, name: String, rule: String) -> StatementL
 }
 
 /// The line of component `c`: earned to date now minus earned to the previous period's end.
-pub(super) fn component_line(
-    run: &Run,
-    c: usize,
-    now: &Evaluation,
-    before: &Evaluation,
-    period: &Period,
-) -> StatementLine {
+pub(super) fn component_line(run: &Run, c: usize, now: &Evaluation, before: &Evaluation) -> StatementLine {
     let plan = run.plan;
     let component = &plan.components[c];
     let (out, prev) = (&now.outcomes[c], &before.outcomes[c]);
@@ -93,8 +87,7 @@ pub(super) fn component_line(
             &merged
         }
     };
-    let mut listed: Vec<usize> = counted.iter().copied().filter(|&i| run.items[i].date >= period.start).collect();
-    run.in_order(&mut listed);
+    let listed = run.listed(counted);
     let credits = listed.iter().map(|&i| run.items[i].credit(&run.inputs.payee)).collect();
     let mut seen = Vec::new();
     let conversions: Vec<(&str, &Conversion)> = listed
