@@ -7,12 +7,16 @@ use crate::routes::decode_all;
 use chrono::NaiveDate;
 use plumbline_engine::calc::{Assignment, year_start};
 use plumbline_engine::credit::ReportingLine;
+use plumbline_engine::plan::PLAN_CAP_ID;
 use plumbline_engine::statement::LineKind;
 use plumbline_engine::{PayeeInputs, Period, Plan, Statement, Transaction, statement_for_period};
 use plumbline_firm::workflow::ManualAdjustment;
 use plumbline_firm::{Person, PlanAssignment, Quota};
-use plumbline_store::keys;
+use plumbline_regulation::{LedgerEntry, RegulatedInputs, RegulatedPlan, RegulatedStatement, Regulation};
+use plumbline_store::periods::{self, ClosedRange};
+use plumbline_store::{StoreError, audit::hash_json, keys};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -158,4 +162,231 @@ pub async fn adjustments_due(
 /// year's earnings to date.
 pub fn year_to_date(plan: &Plan, period: &Period) -> Period {
     Period { start: year_start(plan, period.end), end: period.end, label: format!("year to {}", period.label) }
+}
+
+/// A payee's statement for a period as the API serves it: the engine statement, the manual
+/// adjustments it pays and, for a plan with regulated pay, the regulated statement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PayeeStatement {
+    /// The engine statement.
+    pub statement: Statement,
+    /// Approved manual adjustments paid in it.
+    pub adjustments: Vec<ManualAdjustment>,
+    /// Deferral, vesting, malus and clawback, when the plan has regulated pay.
+    pub regulated: Option<RegulatedStatement>,
+}
+
+/// What a period close froze for one payee (`PAID#{person}` / period; docs/store.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaidStatement {
+    /// The statement as paid; a closed period's statement is served from here, unchanged.
+    pub paid: PayeeStatement,
+    /// Formula earnings paid for the plan year once this statement is paid, by component id
+    /// (and `plan-cap` for the cut of a capped plan): the next statement's paid to date.
+    pub paid_to_date: BTreeMap<String, Decimal>,
+    /// Fingerprints (by id) of the transactions this statement counted, dated from the day
+    /// after the payee's previous frozen statement of the plan year (or its first day) to
+    /// the period's end. One missing here or changed since is late: the next open period
+    /// pays it as an adjustment.
+    pub seen: BTreeMap<String, String>,
+}
+
+/// A transaction's fingerprint: its stored form, hashed.
+fn fingerprint(t: &Transaction) -> String {
+    let value = serde_json::to_value(t).unwrap_or_default();
+    hash_json(&value)[..16].to_string()
+}
+
+/// Formula earnings to date after `statement` is paid, by component (see [`PaidStatement`]).
+pub fn paid_after(plan: &Plan, statement: &Statement) -> BTreeMap<String, Decimal> {
+    let mut paid: BTreeMap<String, Decimal> = statement
+        .lines
+        .iter()
+        .filter(|l| matches!(l.kind, LineKind::Component | LineKind::PlanCap))
+        .map(|l| (l.component_id.clone(), l.earned_to_date))
+        .collect();
+    if plan.cap_amount.is_some() || plan.cap_fixed_pay_multiple.is_some() {
+        paid.entry(PLAN_CAP_ID.to_string()).or_default();
+    }
+    paid
+}
+
+/// A statement of an open period, and what a close of that period freezes.
+pub struct OpenStatement {
+    /// The statement.
+    pub statement: PayeeStatement,
+    /// The plan it was computed under.
+    pub plan_id: String,
+    /// Paid to date once it is paid.
+    pub paid_to_date: BTreeMap<String, Decimal>,
+    /// The transactions it counted (see [`PaidStatement::seen`]), when asked for.
+    pub seen: BTreeMap<String, String>,
+}
+
+/// The statement of `person` for `period`: frozen when the period is closed (`None` when the
+/// close had no statement for them), else computed.
+pub async fn payee_statement(
+    state: &AppState,
+    person: &Person,
+    people: &[Person],
+    period: &Period,
+) -> Result<PayeeStatement, ApiFailure> {
+    let closed = periods::closed(state.store.as_ref()).await?.map(|c| c.range);
+    if let Some(range) = closed.as_ref().filter(|r| r.contains(&period.label)) {
+        let frozen: Option<PaidStatement> =
+            periods::paid_for(state.store.as_ref(), range, &person.id, &period.label).await?;
+        return frozen.map(|f| f.paid).ok_or_else(|| ApiFailure::Unprocessable {
+            code: "not_paid",
+            message: format!("{} had no statement when {} was closed", person.name, period.label),
+        });
+    }
+    Ok(open_statement(state, person, people, period, closed.as_ref(), false).await?.statement)
+}
+
+/// The statement of an open period. Closed periods of the plan year bear on it twice: what
+/// their frozen statements paid is the paid to date (open periods between the last close and
+/// this one are counted as their statements would pay), and a transaction dated in them that
+/// their statements did not count, or that changed since, is late: recorded the day after
+/// the last closed period, so the first open statement pays it in an adjustment line naming it.
+pub async fn open_statement(
+    state: &AppState,
+    person: &Person,
+    people: &[Person],
+    period: &Period,
+    closed: Option<&ClosedRange>,
+    with_seen: bool,
+) -> Result<OpenStatement, ApiFailure> {
+    let mut data = payee_data(state, person, people, period).await?;
+    let first = year_start(&data.plan, period.end);
+    let mut frozen: Vec<(String, PaidStatement)> = Vec::new();
+    if let Some(range) = closed.filter(|r| r.last < period.label) {
+        frozen = periods::paid_in(state.store.as_ref(), range, &person.id, &month_label(first)).await?;
+    }
+    let seen_from =
+        frozen.last().and_then(|(label, _)| Period::parse_month(label)).and_then(|p| p.end.succ_opt()).unwrap_or(first);
+    let seen = match with_seen {
+        true => data
+            .inputs
+            .transactions
+            .iter()
+            .filter(|t| t.date >= seen_from && t.date <= period.end)
+            .map(|t| (t.id.clone(), fingerprint(t)))
+            .collect(),
+        false => BTreeMap::new(),
+    };
+    if let (Some(range), Some(_)) = (closed, frozen.last()) {
+        let last = Period::parse_month(&range.last).ok_or_else(|| StoreError::Decode {
+            pk: keys::FIRM.into(),
+            sk: keys::CLOSED_RANGE.into(),
+            message: format!("closed period `{}` is not a month", range.last),
+        })?;
+        let counted: BTreeMap<&str, &str> =
+            frozen.iter().flat_map(|(_, f)| f.seen.iter().map(|(id, fp)| (id.as_str(), fp.as_str()))).collect();
+        let recorded = last.end.succ_opt().unwrap_or(last.end);
+        let late: Vec<usize> = data
+            .inputs
+            .transactions
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| {
+                t.date >= first && t.date <= last.end && counted.get(t.id.as_str()) != Some(&fingerprint(t).as_str())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if !late.is_empty() {
+            let transactions = data.inputs.transactions.to_mut();
+            for i in late {
+                let t = &mut transactions[i];
+                t.recorded_on = Some(t.known_on().max(recorded));
+            }
+        }
+        // Paid to date: the last close's frozen figure when it paid this plan, then each open
+        // period up to this one as its statement pays.
+        if let Some((_, latest)) =
+            frozen.last().filter(|(label, f)| *label == range.last && f.paid.statement.plan_id == data.plan.id)
+        {
+            data.inputs.paid_to_date = latest.paid_to_date.clone();
+            let mut month = next_month(&last);
+            while month.start < period.start {
+                let adjustments = adjustments_due(state, &person.id, &month).await?;
+                let statement = statement_with_adjustments(&data, &month, &adjustments)?;
+                data.inputs.paid_to_date = paid_after(&data.plan, &statement);
+                month = next_month(&month);
+            }
+        }
+    }
+    let adjustments = adjustments_due(state, &person.id, period).await?;
+    let mut statement = statement_with_adjustments(&data, period, &adjustments)?;
+    let mut regulated = regulated(state, &data, period, &adjustments).await?;
+    if let Some(range) = closed.filter(|_| !frozen.is_empty()) {
+        name_closed_periods(&mut statement, &data.inputs.transactions, range);
+        if let Some(r) = regulated.as_mut() {
+            name_closed_periods(&mut r.engine, &data.inputs.transactions, range);
+        }
+    }
+    Ok(OpenStatement {
+        paid_to_date: paid_after(&data.plan, &statement),
+        plan_id: data.plan.id.clone(),
+        statement: PayeeStatement { statement, adjustments, regulated },
+        seen,
+    })
+}
+
+/// Adds to each adjustment line paying late transactions the closed periods they are dated
+/// in, whose statements stay as paid.
+fn name_closed_periods(statement: &mut Statement, transactions: &[Transaction], closed: &ClosedRange) {
+    for line in statement.lines.iter_mut().filter(|l| l.kind == LineKind::Adjustment) {
+        let mut months: Vec<String> = line
+            .credits
+            .iter()
+            .filter_map(|c| transactions.iter().find(|t| t.id == c.txn_id))
+            .map(|t| month_label(t.date))
+            .filter(|m| closed.contains(m))
+            .collect();
+        months.sort();
+        months.dedup();
+        let them = if line.credits.len() == 1 { "it" } else { "them" };
+        let (periods, stay) = match months.len() {
+            0 => continue,
+            1 => ("period", "its statement stays"),
+            _ => ("periods", "their statements stay"),
+        };
+        line.explanation
+            .push_str(&format!(" The closed {periods} {} did not count {them}: {stay} as paid.", months.join(", ")));
+    }
+}
+
+/// `YYYY-MM` of a date.
+fn month_label(date: NaiveDate) -> String {
+    Period::month_of(date).label
+}
+
+/// The month after `period`'s last day.
+fn next_month(period: &Period) -> Period {
+    Period::month_of(period.end.succ_opt().unwrap_or(period.end))
+}
+
+/// The regulated statement when the payee's plan has a regulation section: the same engine
+/// inputs and adjustments, the payee's compliance events and the ledger stored up to the
+/// period's end (entries this period's statement makes are recognised by id, not repeated).
+async fn regulated(
+    state: &AppState,
+    data: &PayeeData,
+    period: &Period,
+    adjustments: &[ManualAdjustment],
+) -> Result<Option<RegulatedStatement>, ApiFailure> {
+    let Some(item) = state.store.get(keys::REGULATION, &data.plan.id).await? else { return Ok(None) };
+    let regulation: Regulation = item.decode()?;
+    let doc = RegulatedPlan { plan: data.plan.clone(), regulation };
+    let payee = data.inputs.payee.to_string();
+    let ledger: Vec<LedgerEntry> = decode_all(state, &keys::ledger(&payee), "").await?;
+    let inputs = RegulatedInputs {
+        inputs: inputs_with_adjustments(data, period, adjustments)?,
+        conduct_events: decode_all(state, &keys::conduct(&payee), "").await?,
+        cancellations: Vec::new(),
+        ledger: ledger.into_iter().filter(|e| e.date <= period.end).collect(),
+    };
+    plumbline_regulation::regulated_statement(&doc, &inputs, period)
+        .map(Some)
+        .map_err(|e| ApiFailure::Unprocessable { code: "regulation_failed", message: e.to_string() })
 }

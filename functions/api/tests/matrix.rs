@@ -62,6 +62,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /imports/{kind}", "ffffffvf"),
     ("GET /imports/jobs/{job_id}", "ffffffnf"),
     ("POST /pay-decisions", "fffffvff"),
+    ("POST /periods/{period}/close", "ffffffvf"),
     ("POST /planning/quotas", "ffffvffv"),
     ("POST /planning/territories", "ffffvffv"),
     ("POST /planning/quotas/proposals", "ffffvfff"),

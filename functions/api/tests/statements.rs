@@ -169,3 +169,66 @@ async fn every_rep_in_the_demo_firm_has_a_statement_for_the_current_month() {
         assert_eq!(status, StatusCode::OK, "{}: {}", rep.id, String::from_utf8_lossy(&body));
     }
 }
+
+/// A joiner's stored quota is the full-year figure and the statement prorates it once, by the
+/// days they are on the plan. Worked by hand from the demo's documented rule: a wealth
+/// joiner's first-year quota is 60% (ramp) of the run-rate revenue of the book they brought
+/// (their clients' `Transfer In` inflows at 0.85% a year), rounded to £1,000, at least
+/// £10,000. The engine then takes days on the plan / days in the year of it, to the penny.
+#[tokio::test]
+async fn a_joiners_quota_is_the_full_year_figure_prorated_once_by_days_on_the_plan() {
+    let h = harness().await;
+    let token = h.token(&h.first(Role::Leadership).id).await;
+    let year_start: chrono::NaiveDate = "2026-01-01".parse().unwrap();
+    let year_end: chrono::NaiveDate = "2026-12-31".parse().unwrap();
+    let joiners: Vec<_> = h
+        .firm
+        .people
+        .iter()
+        .filter(|p| {
+            p.role == Role::Rep && p.division == Some(plumbline_firm::Division::Wealth) && p.hire_date > year_start
+        })
+        .collect();
+    assert!(!joiners.is_empty(), "the demo firm has wealth joiners this year");
+    for joiner in joiners {
+        let book: Decimal = h
+            .firm
+            .transactions
+            .iter()
+            .filter(|t| t.kind == plumbline_engine::TxnKind::Inflow && t.product.as_deref() == Some("Transfer In"))
+            .filter(|t| {
+                let client = t.client_id.as_deref();
+                h.firm.clients.iter().any(|c| Some(c.id.as_str()) == client && c.owner_id == joiner.id)
+            })
+            .map(|t| t.amount)
+            .sum();
+        let ramp = book * Decimal::new(85, 4) * Decimal::new(6, 1);
+        let full_year = ((ramp / Decimal::from(1000)).round() * Decimal::from(1000)).max(Decimal::from(10_000));
+        let days = Decimal::from((year_end - joiner.hire_date).num_days() + 1);
+        let expected = (full_year * days / Decimal::from(365))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+
+        let (status, body) = h.call("GET", &format!("/api/people/{}/quotas", joiner.id), Some(&token), None).await;
+        assert_eq!(status, StatusCode::OK);
+        let quotas: Vec<plumbline_firm::Quota> = serde_json::from_slice(&body).unwrap();
+        let stored = quotas.iter().find(|q| q.year_start == year_start).expect("a quota this year").amount;
+        assert_eq!(
+            stored, full_year,
+            "{} (joined {}): the store holds the full-year quota",
+            joiner.id, joiner.hire_date
+        );
+
+        let uri = format!("/api/statements/{}?period=2026-11", joiner.id);
+        let (status, body) = h.call("GET", &uri, Some(&token), None).await;
+        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+        let statement = serde_json::from_slice::<StatementResponse>(&body).unwrap().statement;
+        let line = statement.lines.iter().find(|l| l.component_id == "fee-revenue").unwrap();
+        assert_eq!(
+            line.quota,
+            Some(expected),
+            "{} joined {}: {full_year} x {days}/365 = {expected}, prorated once",
+            joiner.id,
+            joiner.hire_date
+        );
+    }
+}

@@ -7,7 +7,9 @@ use crate::{Actor, FirmIndex, ImportKind, ImportRejected, ImportReport, Mapping,
 use chrono::{DateTime, SecondsFormat, Utc};
 use plumbline_firm::{Client, FirmSettings, Opportunity, Person, Team};
 use plumbline_store::audit::{AuditEntry, append_with, hash_json};
-use plumbline_store::{Condition, Item, MAX_TRANSACTION_WRITES, Store, StoreError, Write, keys, query_all};
+use plumbline_store::{
+    Condition, Item, MAX_TRANSACTION_WRITES, Store, StoreError, Write, keys, query_all, query_kind_all,
+};
 use std::collections::BTreeMap;
 
 /// Partition of the batch records: one item per applied batch, sorted by kind then hash.
@@ -47,13 +49,9 @@ pub async fn load_index(store: &dyn Store) -> Result<FirmIndex, StoreError> {
     let settings = store.get(keys::FIRM, keys::FIRM_SETTINGS).await?.map(|i| i.decode::<FirmSettings>()).transpose()?;
     let people = decode_all::<Person>(query_all(store, keys::PEOPLE, "").await?)?;
     let teams = decode_all::<Team>(query_all(store, keys::TEAMS, "").await?)?;
-    let mut clients = Vec::new();
-    let mut opportunities = Vec::new();
-    // No index by client or opportunity id: both live under their owner (docs/store.md).
-    for p in &people {
-        clients.extend(decode_all::<Client>(query_all(store, &keys::clients(&p.id), "").await?)?);
-        opportunities.extend(decode_all::<Opportunity>(query_all(store, &keys::opportunities(&p.id), "").await?)?);
-    }
+    // Both live under their owner (docs/store.md): read by kind, a page at a time for the firm.
+    let clients = decode_all::<Client>(query_kind_all(store, keys::kind::CLIENTS).await?)?;
+    let opportunities = decode_all::<Opportunity>(query_kind_all(store, keys::kind::OPPORTUNITIES).await?)?;
     Ok(FirmIndex::new(settings.map(|s| s.base_currency), people, teams, clients, opportunities))
 }
 

@@ -2,7 +2,7 @@
 //! empty store, so the embedded and DynamoDB stores are held to the same contract.
 
 use crate::audit::{AuditEntry, append_with, verify};
-use crate::{Condition, Item, Store, StoreError, Write, query_all};
+use crate::{Condition, Item, Store, StoreError, Write, periods, query_all};
 use serde_json::json;
 
 fn item(pk: &str, sk: &str, n: i64) -> Item {
@@ -20,8 +20,10 @@ pub async fn run_all(store: &dyn Store) {
     conditions_guard_writes(store).await;
     failed_transactions_change_nothing(store).await;
     queries_page_in_sort_order(store).await;
+    kind_queries_read_every_partition_of_a_kind_in_pages(store).await;
     transaction_limits_are_enforced(store).await;
     audit_appends_form_a_chain(store).await;
+    periods_close_once_in_order_and_staged_statements_count_only_when_closed(store).await;
 }
 
 async fn get_missing_is_none(store: &dyn Store) {
@@ -84,6 +86,43 @@ async fn queries_page_in_sort_order(store: &dyn Store) {
     assert!(last.next.is_none(), "no next page when everything fitted");
 }
 
+async fn kind_queries_read_every_partition_of_a_kind_in_pages(store: &dyn Store) {
+    // Partitions of kind `K` in a scrambled order, their neighbours in key order, one written
+    // by a transaction and one deleted again.
+    let keys = [("K#2", "a"), ("K#10", "a"), ("K#1", "b"), ("K#1", "a"), ("K#1", "a#x"), ("K#3", "gone")];
+    store.put_many(keys.iter().enumerate().map(|(n, (pk, sk))| item(pk, sk, n as i64)).collect()).await.unwrap();
+    store
+        .put_many(vec![item("K", "lone", 0), item("KA#1", "a", 0), item("J#1", "a", 0), item("C#K#1", "a", 0)])
+        .await
+        .unwrap();
+    store.transact(vec![put(item("K#11", "t", 7), Condition::NotExists)]).await.unwrap();
+    store
+        .transact(vec![Write::Delete { pk: "K#3".into(), sk: "gone".into(), condition: Condition::None }])
+        .await
+        .unwrap();
+    let expected = [("K#1", "a"), ("K#1", "a#x"), ("K#1", "b"), ("K#10", "a"), ("K#11", "t"), ("K#2", "a")];
+    let all = crate::query_kind_all(store, "K").await.unwrap();
+    let got: Vec<(&str, &str)> = all.iter().map(|i| (i.pk.as_str(), i.sk.as_str())).collect();
+    assert_eq!(got, expected, "every partition of the kind, partition then sort key, nothing else");
+    assert_eq!(all[4].data, json!({ "n": 7 }), "bodies come back whole");
+    let mut paged = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.query_kind("K", 4, after.as_deref()).await.unwrap();
+        assert!(page.items.len() <= 4, "page size");
+        paged.extend(page.items.into_iter().map(|i| (i.pk, i.sk)));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let paged: Vec<(&str, &str)> = paged.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
+    assert_eq!(paged, expected, "pages of 4 continue where the last stopped");
+    let exact = store.query_kind("K", 6, None).await.unwrap();
+    assert!(exact.next.is_none(), "no next page when everything fitted");
+    assert!(store.query_kind("NOSUCH", 10, None).await.unwrap().items.is_empty());
+}
+
 async fn transaction_limits_are_enforced(store: &dyn Store) {
     let writes: Vec<Write> = (0..101).map(|i| put(item("C#big", &i.to_string(), i), Condition::None)).collect();
     assert!(matches!(store.transact(writes).await, Err(StoreError::TooManyWrites(101))), "over 100 writes refused");
@@ -124,6 +163,59 @@ async fn audit_appends_form_a_chain(store: &dyn Store) {
     .await;
     assert!(failing.is_err(), "a failed change is not audited");
     assert_eq!(verify(store).await.unwrap().records, 3, "and leaves no audit record");
+}
+
+async fn periods_close_once_in_order_and_staged_statements_count_only_when_closed(store: &dyn Store) {
+    let entry = |period: &str| AuditEntry {
+        at: "2026-11-21T10:00:00Z".into(),
+        actor: "P0003".into(),
+        role: "admin".into(),
+        action: "period.closed".into(),
+        entity: format!("period/{period}"),
+        before_hash: None,
+        after_hash: None,
+        reason: "conformance".into(),
+    };
+    let frozen = |total: &str| json!({ "total": total });
+    let audited = verify(store).await.unwrap().records;
+    assert!(periods::closed(store).await.unwrap().is_none(), "nothing closed yet");
+    let october = vec![("P1".to_string(), frozen("10.00")), ("P2".to_string(), frozen("20.00"))];
+    periods::stage_paid(store, "2026-10", "C1", &october).await.unwrap();
+    // A losing attempt's statements, staged over the same people and period.
+    periods::stage_paid(store, "2026-10", "C0", &[("P2".to_string(), frozen("99.00"))]).await.unwrap();
+
+    let writes = periods::close_writes("2026-10", "C1", &json!({ "period": "2026-10" }), None).unwrap();
+    append_with(store, writes, entry("2026-10")).await.unwrap();
+    let closed = periods::closed(store).await.unwrap().expect("closed");
+    assert_eq!((closed.range.first.as_str(), closed.range.last.as_str()), ("2026-10", "2026-10"));
+    assert!(closed.range.contains("2026-10") && !closed.range.contains("2026-09") && !closed.range.contains("2026-11"));
+    let paid: Vec<(String, serde_json::Value)> = periods::paid_in(store, &closed.range, "P2", "").await.unwrap();
+    assert_eq!(paid, vec![("2026-10".to_string(), frozen("20.00"))], "only the committed close's statement counts");
+    let one: Option<serde_json::Value> = periods::paid_for(store, &closed.range, "P1", "2026-10").await.unwrap();
+    assert_eq!(one, Some(frozen("10.00")));
+    let none: Option<serde_json::Value> = periods::paid_for(store, &closed.range, "P3", "2026-10").await.unwrap();
+    assert_eq!(none, None, "no statement frozen for someone the close did not pay");
+    let record: Option<serde_json::Value> = periods::close_record(store, "2026-10").await.unwrap();
+    assert_eq!(record, Some(json!({ "period": "2026-10" })));
+
+    let twice = periods::close_writes("2026-10", "C2", &json!({ "period": "2026-10" }), Some(&closed)).unwrap();
+    let again = append_with(store, twice, entry("2026-10")).await;
+    assert!(matches!(again, Err(StoreError::ConditionFailed { .. })), "a period closes once");
+    let stale = periods::close_writes("2026-11", "C3", &json!({ "period": "2026-11" }), None).unwrap();
+    let raced = append_with(store, stale, entry("2026-11")).await;
+    assert!(matches!(raced, Err(StoreError::ConditionFailed { .. })), "a close that read an old range is refused");
+
+    periods::stage_paid(store, "2026-11", "C4", &[("P2".to_string(), frozen("5.00"))]).await.unwrap();
+    let writes = periods::close_writes("2026-11", "C4", &json!({ "period": "2026-11" }), Some(&closed)).unwrap();
+    append_with(store, writes, entry("2026-11")).await.unwrap();
+    let closed = periods::closed(store).await.unwrap().expect("closed");
+    assert_eq!((closed.range.first.as_str(), closed.range.last.as_str()), ("2026-10", "2026-11"));
+    let all: Vec<(String, serde_json::Value)> = periods::paid_in(store, &closed.range, "P2", "").await.unwrap();
+    assert_eq!(all.len(), 2, "both closed periods");
+    let later: Vec<(String, serde_json::Value)> =
+        periods::paid_in(store, &closed.range, "P2", "2026-11").await.unwrap();
+    assert_eq!(later, vec![("2026-11".to_string(), frozen("5.00"))], "from a period on");
+    assert_eq!(verify(store).await.unwrap().records, audited + 2, "each close audited once, refusals not at all");
 }
 
 /// A sample audit entry for load checks; `n` makes each one distinct.
@@ -178,6 +270,10 @@ impl Store for Ungated {
         after: Option<&str>,
     ) -> Result<crate::Page, StoreError> {
         self.0.query(pk, prefix, limit, after).await
+    }
+
+    async fn query_kind(&self, kind: &str, limit: usize, after: Option<&str>) -> Result<crate::Page, StoreError> {
+        self.0.query_kind(kind, limit, after).await
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {

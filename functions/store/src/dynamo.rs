@@ -11,7 +11,10 @@
 //! when DynamoDB throttles, conflicts or fails with a 5xx. See docs/store.md, "DynamoDB".
 
 use crate::retry::{self, Attempts, Backoff};
-use crate::{Condition, Item, MAX_TRANSACTION_WRITES, Page, Store, StoreError, Write};
+use crate::{
+    Condition, Item, MAX_TRANSACTION_WRITES, Page, Store, StoreError, Write, kind_of, kind_position,
+    split_kind_position,
+};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::http::HttpResponse;
@@ -21,8 +24,8 @@ use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region, SharedHttpC
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, Delete, KeySchemaElement, KeyType, Put, PutRequest,
-    ScalarAttributeType, TableStatus, TransactWriteItem, WriteRequest,
+    AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    Projection, ProjectionType, Put, PutRequest, ScalarAttributeType, TableStatus, TransactWriteItem, WriteRequest,
 };
 use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
@@ -37,6 +40,14 @@ pub const SK: &str = "sk";
 pub const VERSION: &str = "version";
 /// Record attribute (S, JSON text).
 pub const DATA: &str = "data";
+/// The record kind (S, [`crate::kind_of`] the partition key): the `by_kind` index's partition
+/// key, set only on items whose partition key names a kind, so the index is sparse.
+pub const KIND: &str = "kind";
+/// Partition and sort key as one string (S, [`crate::kind_position`]): the `by_kind` index's
+/// sort key.
+pub const POSITION: &str = "position";
+/// The index listing every partition of a kind in pages (see [`Store::query_kind`]).
+pub const KIND_INDEX: &str = "by_kind";
 
 /// BatchWriteItem's limit.
 const BATCH_SIZE: usize = 25;
@@ -122,8 +133,9 @@ impl DynamoStore {
         Client::from_conf(conf)
     }
 
-    /// Creates the table (on-demand billing, keys `pk`/`sk`, no secondary indexes) and waits
-    /// until it is active. A table that already exists is accepted as it is.
+    /// Creates the table (on-demand billing, keys `pk`/`sk`, the `by_kind` index on
+    /// `kind`/`position` projecting everything) and waits until it is active. A table that
+    /// already exists is accepted as it is.
     pub async fn create_table(client: &Client, name: &str) -> Result<(), StoreError> {
         let attribute = |name: &str| {
             AttributeDefinition::builder().attribute_name(name).attribute_type(ScalarAttributeType::S).build()
@@ -137,6 +149,17 @@ impl DynamoStore {
             .attribute_definitions(attribute(SK).map_err(backend)?)
             .key_schema(key(PK, KeyType::Hash).map_err(backend)?)
             .key_schema(key(SK, KeyType::Range).map_err(backend)?)
+            .attribute_definitions(attribute(KIND).map_err(backend)?)
+            .attribute_definitions(attribute(POSITION).map_err(backend)?)
+            .global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name(KIND_INDEX)
+                    .key_schema(key(KIND, KeyType::Hash).map_err(backend)?)
+                    .key_schema(key(POSITION, KeyType::Range).map_err(backend)?)
+                    .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                    .build()
+                    .map_err(backend)?,
+            )
             .send()
             .await;
         match created {
@@ -233,6 +256,10 @@ pub fn to_attributes(item: &Item) -> Result<Attributes, StoreError> {
     let mut attributes = key(&item.pk, &item.sk);
     attributes.insert(VERSION.to_string(), AttributeValue::N(item.version.to_string()));
     attributes.insert(DATA.to_string(), AttributeValue::S(data));
+    if let Some(kind) = kind_of(&item.pk) {
+        attributes.insert(KIND.to_string(), AttributeValue::S(kind.to_string()));
+        attributes.insert(POSITION.to_string(), AttributeValue::S(kind_position(&item.pk, &item.sk)));
+    }
     Ok(attributes)
 }
 
@@ -463,6 +490,49 @@ impl Store for DynamoStore {
         let more = items.len() > limit;
         items.truncate(limit);
         let next = if more { items.last().map(|i| i.sk.clone()) } else { None };
+        Ok(Page { items, next })
+    }
+
+    async fn query_kind(&self, kind: &str, limit: usize, after: Option<&str>) -> Result<Page, StoreError> {
+        if limit == 0 {
+            return Ok(Page { items: Vec::new(), next: None });
+        }
+        if let Some(a) = after.filter(|a| split_kind_position(a).is_none()) {
+            return Err(StoreError::Backend(format!("`{a}` is not a position in a listing by kind")));
+        }
+        // A global secondary index is read eventually consistent: DynamoDB refuses a
+        // consistent read on one.
+        let mut request = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(KIND_INDEX)
+            .expression_attribute_names("#kind", KIND)
+            .expression_attribute_values(":kind", AttributeValue::S(kind.to_string()));
+        request = match after {
+            Some(a) => request
+                .key_condition_expression("#kind = :kind AND #position > :after")
+                .expression_attribute_names("#position", POSITION)
+                .expression_attribute_values(":after", AttributeValue::S(a.to_string())),
+            None => request.key_condition_expression("#kind = :kind"),
+        };
+        let mut items: Vec<Item> = Vec::new();
+        let mut start: Option<Attributes> = None;
+        while items.len() <= limit {
+            let want = i32::try_from(limit.saturating_add(1) - items.len()).unwrap_or(i32::MAX);
+            let page = request.clone().limit(want).set_exclusive_start_key(start.take());
+            let out = self.call("Query", || page.clone().send()).await?;
+            for attributes in out.items() {
+                items.push(from_attributes(attributes)?);
+            }
+            match out.last_evaluated_key() {
+                Some(k) => start = Some(k.clone()),
+                None => break,
+            }
+        }
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next = if more { items.last().map(|i| kind_position(&i.pk, &i.sk)) } else { None };
         Ok(Page { items, next })
     }
 

@@ -1,6 +1,8 @@
 //! The embedded store: one redb file, ACID transactions, the default for local use.
 
-use crate::{Condition, Item, MAX_TRANSACTION_WRITES, Page, Store, StoreError, Write};
+use crate::{
+    Condition, Item, MAX_TRANSACTION_WRITES, Page, Store, StoreError, Write, kind_position, split_kind_position,
+};
 use async_trait::async_trait;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
@@ -104,6 +106,43 @@ impl Store for EmbeddedStore {
                 items.push(decode(kpk, ksk, v.value())?);
             }
             let next = if more { items.last().map(|i: &Item| i.sk.clone()) } else { None };
+            Ok(Page { items, next })
+        })
+        .await
+    }
+
+    async fn query_kind(&self, kind: &str, limit: usize, after: Option<&str>) -> Result<Page, StoreError> {
+        let prefix = format!("{kind}#");
+        let after = match after {
+            Some(a) => Some(
+                split_kind_position(a)
+                    .map(|(pk, sk)| (pk.to_string(), sk.to_string()))
+                    .ok_or_else(|| StoreError::Backend(format!("`{a}` is not a position in a listing by kind")))?,
+            ),
+            None => None,
+        };
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(backend)?;
+            let table = txn.open_table(ITEMS).map_err(backend)?;
+            let start = match &after {
+                Some((pk, sk)) => Bound::Excluded((pk.as_str(), sk.as_str())),
+                None => Bound::Included((prefix.as_str(), "")),
+            };
+            let mut items = Vec::new();
+            let mut more = false;
+            for entry in table.range::<(&str, &str)>((start, Bound::Unbounded)).map_err(backend)? {
+                let (k, v) = entry.map_err(backend)?;
+                let (kpk, ksk) = k.value();
+                if !kpk.starts_with(prefix.as_str()) {
+                    break;
+                }
+                if items.len() == limit {
+                    more = true;
+                    break;
+                }
+                items.push(decode(kpk, ksk, v.value())?);
+            }
+            let next = if more { items.last().map(|i: &Item| kind_position(&i.pk, &i.sk)) } else { None };
             Ok(Page { items, next })
         })
         .await

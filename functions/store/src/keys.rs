@@ -18,6 +18,27 @@ pub const TEAMS: &str = "TEAM";
 /// Partition of all plan versions.
 pub const PLANS: &str = "PLAN";
 
+/// Record kinds: the partition-key prefix (before `#`) of each record type filed under its
+/// owner, for reading every owner's at once with [`crate::Store::query_kind`].
+pub mod kind {
+    /// Plan assignments.
+    pub const ASSIGNMENTS: &str = "ASSIGN";
+    /// Quotas.
+    pub const QUOTAS: &str = "QUOTA";
+    /// Transactions (one copy per party).
+    pub const TRANSACTIONS: &str = "TXN";
+    /// Clients.
+    pub const CLIENTS: &str = "CLIENT";
+    /// Opportunities.
+    pub const OPPORTUNITIES: &str = "OPP";
+    /// Opportunity changes.
+    pub const OPPORTUNITY_HISTORY: &str = "OPPHIST";
+    /// Activities.
+    pub const ACTIVITIES: &str = "ACT";
+    /// Compliance events.
+    pub const CONDUCT: &str = "CONDUCT";
+}
+
 /// Sort key of audit record `seq`, zero-padded so sort order is chain order.
 pub fn audit_seq(seq: u64) -> String {
     format!("{AUDIT_SEQ_PREFIX}{seq:012}")
@@ -30,18 +51,18 @@ pub fn plan_version(plan_id: &str, version: u32) -> String {
 
 /// Partition of a person's plan assignments, sorted by start date.
 pub fn assignments(person_id: &str) -> String {
-    format!("ASSIGN#{person_id}")
+    format!("{}#{person_id}", kind::ASSIGNMENTS)
 }
 
 /// Partition of a person's quotas, sorted by plan-year start.
 pub fn quotas(person_id: &str) -> String {
-    format!("QUOTA#{person_id}")
+    format!("{}#{person_id}", kind::QUOTAS)
 }
 
 /// Partition of the transactions a person is a party to, sorted by date then id.
 /// A transaction with several parties is stored once under each of them.
 pub fn transactions(person_id: &str) -> String {
-    format!("TXN#{person_id}")
+    format!("{}#{person_id}", kind::TRANSACTIONS)
 }
 
 /// Sort key of a dated record: date first so prefixes select periods.
@@ -51,7 +72,7 @@ pub fn dated(date: chrono::NaiveDate, id: &str) -> String {
 
 /// Partition of the clients a person owns.
 pub fn clients(owner_id: &str) -> String {
-    format!("CLIENT#{owner_id}")
+    format!("{}#{owner_id}", kind::CLIENTS)
 }
 
 /// Partition of a client's month-end AUM.
@@ -66,22 +87,22 @@ pub fn flows(client_id: &str) -> String {
 
 /// Partition of the opportunities a person owns.
 pub fn opportunities(owner_id: &str) -> String {
-    format!("OPP#{owner_id}")
+    format!("{}#{owner_id}", kind::OPPORTUNITIES)
 }
 
 /// Partition of one opportunity's history.
 pub fn opportunity_history(opportunity_id: &str) -> String {
-    format!("OPPHIST#{opportunity_id}")
+    format!("{}#{opportunity_id}", kind::OPPORTUNITY_HISTORY)
 }
 
 /// Partition of a person's activities.
 pub fn activities(person_id: &str) -> String {
-    format!("ACT#{person_id}")
+    format!("{}#{person_id}", kind::ACTIVITIES)
 }
 
 /// Partition of a person's compliance events.
 pub fn conduct(person_id: &str) -> String {
-    format!("CONDUCT#{person_id}")
+    format!("{}#{person_id}", kind::CONDUCT)
 }
 
 /// Sort key of the approval policy, in the firm partition.
@@ -117,4 +138,14 @@ pub fn ledger(person_id: &str) -> String {
 /// Partition of the malus and clawback decisions about a person, by decision date then id.
 pub fn pay_decisions(person_id: &str) -> String {
     format!("PAYDECISION#{person_id}")
+}
+
+/// Partition of period closes, by period label (`YYYY-MM`).
+pub const CLOSES: &str = "CLOSE";
+/// Sort key, in the firm partition, of the closed periods' range (first and latest).
+pub const CLOSED_RANGE: &str = "CLOSED_RANGE";
+
+/// Partition of a person's frozen (paid) statements, by period label.
+pub fn paid(person_id: &str) -> String {
+    format!("PAID#{person_id}")
 }

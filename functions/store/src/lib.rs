@@ -10,6 +10,7 @@ pub mod conformance;
 pub mod dynamo;
 pub mod embedded;
 pub mod keys;
+pub mod periods;
 pub mod retry;
 pub mod seed;
 
@@ -160,6 +161,12 @@ pub trait Store: Send + Sync {
     /// writes apply, or nothing changes.
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError>;
 
+    /// Reads the items of every partition named `{kind}#...` (every person's clients for
+    /// `CLIENT`), in partition then sort-key order, at most `limit` of them, starting after
+    /// `after` (the `next` of the previous page). A firm-wide read takes pages, not a query per
+    /// partition; on DynamoDB it reads the `by_kind` index, eventually consistent (docs/store.md).
+    async fn query_kind(&self, kind: &str, limit: usize, after: Option<&str>) -> Result<Page, StoreError>;
+
     /// Writes many items without conditions, for seeding and staged imports. Not atomic
     /// across the whole batch; callers make the result visible with a later transaction.
     async fn put_many(&self, items: Vec<Item>) -> Result<(), StoreError>;
@@ -178,6 +185,37 @@ pub async fn query_all(store: &dyn Store, pk: &str, prefix: &str) -> Result<Vec<
     let mut after: Option<String> = None;
     loop {
         let page = store.query(pk, prefix, 1000, after.as_deref()).await?;
+        items.extend(page.items);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return Ok(items),
+        }
+    }
+}
+
+/// The record kind of a partition key: the text before `#` (`CLIENT` for `CLIENT#P0001`);
+/// partitions without one hold a single kind already.
+pub fn kind_of(pk: &str) -> Option<&str> {
+    pk.split_once('#').map(|(kind, _)| kind)
+}
+
+/// A position in a [`Store::query_kind`] listing: partition and sort key, joined by a unit
+/// separator, which sorts below every printable character so positions sort as the pairs do.
+pub fn kind_position(pk: &str, sk: &str) -> String {
+    format!("{pk}\u{1f}{sk}")
+}
+
+/// The partition and sort key of a [`kind_position`].
+pub fn split_kind_position(position: &str) -> Option<(&str, &str)> {
+    position.split_once('\u{1f}')
+}
+
+/// Reads every item of every partition of `kind`, following pages.
+pub async fn query_kind_all(store: &dyn Store, kind: &str) -> Result<Vec<Item>, StoreError> {
+    let mut items = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.query_kind(kind, 1000, after.as_deref()).await?;
         items.extend(page.items);
         match page.next {
             Some(next) => after = Some(next),

@@ -161,5 +161,13 @@ async fn pages_beyond_one_megabyte_are_followed() {
     assert_eq!(page.next.as_deref(), Some("24"));
     let rest = store.query("L", "", 25, page.next.as_deref()).await.unwrap();
     assert_eq!((rest.items.len(), rest.next), (5, None));
+    // The same through the kind index, over several partitions.
+    let items: Vec<Item> =
+        (0..30).map(|i| Item::new(format!("L#{}", i % 3), format!("{i:02}"), &body).unwrap()).collect();
+    store.put_many(items).await.unwrap();
+    let page = store.query_kind("L", 25, None).await.unwrap();
+    assert_eq!(page.items.len(), 25, "one page of 25 items read by kind");
+    let rest = store.query_kind("L", 25, page.next.as_deref()).await.unwrap();
+    assert_eq!((rest.items.len(), rest.next), (5, None));
     drop_table(&store).await;
 }

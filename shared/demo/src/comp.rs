@@ -1,6 +1,6 @@
 //! Compensation set-up: the two plans, quotas and plan assignments.
 
-use crate::dates::{days_between, days_in_year, ymd};
+use crate::dates::ymd;
 use crate::org::Org;
 use crate::world::{Ccy, Ctx, World, money, round_to};
 use chrono::{Datelike, NaiveDate};
@@ -149,14 +149,13 @@ pub(crate) fn quotas(ctx: &Ctx, org: &Org, world: &mut World) {
             amount: money(cents),
             currency: person.currency.clone(),
         };
-        // A joiner's quota covers the part of each plan year they are employed, reduced while
-        // they ramp up in the year they join.
+        // A joiner's quota is a full-year figure, reduced while they ramp up in the year they
+        // join; the engine prorates it by the days their plan assignment covers, so storing a
+        // part-year figure here would prorate it twice.
         let ramped = |year_start: NaiveDate, annual: f64| -> Option<f64> {
             let next = ymd(year_start.year() + 1, 1, 1);
-            let employed =
-                days_between(person.hire_date.max(year_start), next) as f64 / days_in_year(year_start) as f64;
             let ramp = if person.hire_date >= year_start { 0.6 } else { 0.9 };
-            (person.hire_date < next).then_some(annual * employed * ramp)
+            (person.hire_date < next).then_some(annual * ramp)
         };
         let years = [ctx.prev_year_start, ctx.year_start];
         match (rep.division, rep.new_hire) {

@@ -40,16 +40,6 @@ pub(crate) fn random_day(rng: &mut Rng, lo: NaiveDate, hi: NaiveDate) -> NaiveDa
     add_days(lo, rng.int(0, days_between(lo, hi).max(0)))
 }
 
-/// First day of the year containing `d`.
-pub(crate) fn year_start(d: NaiveDate) -> NaiveDate {
-    ymd(d.year(), 1, 1)
-}
-
-/// Days in the year containing `d`.
-pub(crate) fn days_in_year(d: NaiveDate) -> i64 {
-    days_between(year_start(d), ymd(d.year() + 1, 1, 1))
-}
-
 /// One calendar month of the simulation window.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Month {

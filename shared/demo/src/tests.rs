@@ -3,6 +3,7 @@
 use crate::pipeline::{OPEN_STAGES, model};
 use crate::*;
 use chrono::{Datelike, NaiveDate};
+use plumbline_engine::calc::Assignment;
 use plumbline_engine::{PayeeInputs, Period, Plan, Transaction, statement_for_period};
 use plumbline_firm::{Division, ForecastCategory, OpportunityField, Person, PlanAssignment, Quota, Role, Stage};
 use rust_decimal::Decimal;
@@ -335,7 +336,7 @@ fn specialists_and_split_parties_appear_at_the_intended_rates() {
 fn attainments(firm: &Firm) -> BTreeMap<String, f64> {
     let as_of = firm.settings.as_of;
     let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap();
-    let elapsed = Decimal::from((as_of - year_start).num_days() + 1) / Decimal::from(crate::dates::days_in_year(as_of));
+    let year_end = NaiveDate::from_ymd_opt(as_of.year(), 12, 31).unwrap();
     let mut by_payee: BTreeMap<&str, Vec<Transaction>> = BTreeMap::new();
     for t in &firm.transactions {
         for p in &t.parties {
@@ -357,9 +358,15 @@ fn attainments(firm: &Firm) -> BTreeMap<String, f64> {
             .filter(|t| t.currency == plan.currency)
             .cloned()
             .collect();
-        let inputs = PayeeInputs { annual_quota: Some(quota.amount), ..PayeeInputs::new(&rep.id, &txns) };
+        // Quotas are full-year figures: the engine prorates a joiner's by their days on the
+        // plan, and pace is judged over the part of those days already gone.
+        let on_plan = assignment.from.max(year_start);
+        let assignments = vec![Assignment { from: assignment.from, to: assignment.to }];
+        let inputs = PayeeInputs { annual_quota: Some(quota.amount), assignments, ..PayeeInputs::new(&rep.id, &txns) };
         let statement = statement_for_period(plan, &inputs, &period).unwrap_or_else(|e| panic!("{}: {e}", rep.id));
         assert_eq!(statement.lines.iter().map(|l| l.amount).sum::<Decimal>(), statement.total);
+        let elapsed =
+            Decimal::from((as_of - on_plan).num_days() + 1) / Decimal::from((year_end - on_plan).num_days() + 1);
         let attainment = statement.lines[0].attainment.unwrap() / elapsed;
         out.insert(rep.id.clone(), attainment.to_string().parse::<f64>().unwrap());
     }

@@ -24,7 +24,7 @@ use plumbline_engine::{Plan, Transaction};
 use plumbline_firm::api::{EditReviewRequest, ReviewSectionText, SaveReviewRequest, SavedReview, SavedReviewSection};
 use plumbline_firm::{Firm, Person, Role};
 use plumbline_pipeline::AnalysisOptions;
-use plumbline_store::{Condition, Item, Store, Write, keys, query_all};
+use plumbline_store::{Condition, Item, Store, Write, keys, query_all, query_kind_all};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -44,6 +44,12 @@ async fn all<T: DeserializeOwned>(store: &dyn Store, pk: &str) -> Result<Vec<T>,
     Ok(items.iter().map(|i| i.decode()).collect::<Result<_, _>>()?)
 }
 
+/// Every record of a kind, whoever it is filed under.
+async fn of_kind<T: DeserializeOwned>(store: &dyn Store, kind: &str) -> Result<Vec<T>, ApiFailure> {
+    let items = query_kind_all(store, kind).await?;
+    Ok(items.iter().map(|i| i.decode()).collect::<Result<_, _>>()?)
+}
+
 /// Reads every record the insights use from the store.
 pub(super) async fn load_firm(store: &dyn Store) -> Result<Firm, ApiFailure> {
     let settings = store
@@ -51,10 +57,9 @@ pub(super) async fn load_firm(store: &dyn Store) -> Result<Firm, ApiFailure> {
         .await?
         .ok_or(ApiFailure::Unprocessable { code: "no_firm", message: "no firm is loaded yet".into() })?
         .decode()?;
-    let people: Vec<Person> = all(store, keys::PEOPLE).await?;
     let mut firm = Firm {
         settings,
-        people: people.clone(),
+        people: all(store, keys::PEOPLE).await?,
         teams: all(store, keys::TEAMS).await?,
         clients: Vec::new(),
         aum: Vec::new(),
@@ -68,23 +73,20 @@ pub(super) async fn load_firm(store: &dyn Store) -> Result<Firm, ApiFailure> {
         plans: all::<Plan>(store, keys::PLANS).await?,
         assignments: Vec::new(),
     };
+    // Each kind firm-wide, a page at a time (docs/store.md, "The by_kind index").
+    firm.clients = of_kind(store, keys::kind::CLIENTS).await?;
+    firm.opportunities = of_kind(store, keys::kind::OPPORTUNITIES).await?;
+    firm.opportunity_history = of_kind(store, keys::kind::OPPORTUNITY_HISTORY).await?;
+    firm.activities = of_kind(store, keys::kind::ACTIVITIES).await?;
+    firm.compliance_events = of_kind(store, keys::kind::CONDUCT).await?;
+    firm.quotas = of_kind(store, keys::kind::QUOTAS).await?;
+    firm.assignments = of_kind(store, keys::kind::ASSIGNMENTS).await?;
+    // A transaction is stored under each party; the firm holds it once.
     let mut seen = BTreeSet::new();
-    for p in &people {
-        firm.clients.extend(all(store, &keys::clients(&p.id)).await?);
-        firm.opportunities.extend(all(store, &keys::opportunities(&p.id)).await?);
-        firm.activities.extend(all(store, &keys::activities(&p.id)).await?);
-        firm.compliance_events.extend(all(store, &keys::conduct(&p.id)).await?);
-        firm.quotas.extend(all(store, &keys::quotas(&p.id)).await?);
-        firm.assignments.extend(all(store, &keys::assignments(&p.id)).await?);
-        // A transaction is stored under each party; the firm holds it once.
-        for t in all::<Transaction>(store, &keys::transactions(&p.id)).await? {
-            if seen.insert(t.id.clone()) {
-                firm.transactions.push(t);
-            }
+    for t in of_kind::<Transaction>(store, keys::kind::TRANSACTIONS).await? {
+        if seen.insert(t.id.clone()) {
+            firm.transactions.push(t);
         }
-    }
-    for o in &firm.opportunities {
-        firm.opportunity_history.extend(all(store, &keys::opportunity_history(&o.id)).await?);
     }
     firm.compliance_events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
     Ok(firm)

@@ -7,6 +7,7 @@ pub mod coach;
 mod directory;
 mod imports;
 mod pay;
+mod periods;
 mod planning;
 mod plans;
 mod workflow;
@@ -546,6 +547,16 @@ pub fn table() -> Vec<RouteDef> {
             Some("PayDecisionRequest"),
             "PayDecisionResponse",
             post(pay::decide_pay),
+        ),
+        route(
+            p.clone(),
+            "/periods/{period}/close",
+            Roles(ADMIN),
+            "Close a month: freeze every payee's statement as paid (audited, once, in order); later statements pay late or corrected transactions dated in it as adjustment lines",
+            &[],
+            Some("ClosePeriodRequest"),
+            "PeriodClose",
+            post(periods::close),
         ),
         route(
             p.clone(),

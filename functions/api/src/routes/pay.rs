@@ -4,9 +4,7 @@ use super::{Body, Caller, Params, cursor_in, cursor_out, decode_all, page_size, 
 use crate::AppState;
 use crate::authz;
 use crate::error::ApiFailure;
-use crate::pay::{
-    PayeeData, adjustments_due, assignment_in, inputs_with_adjustments, payee_data, plan, statement_with_adjustments,
-};
+use crate::pay::{assignment_in, payee_statement, plan};
 use crate::routes::directory::persona;
 use crate::write::{Change, Idempotency, commit, create, json, new_id};
 use axum::Json;
@@ -15,12 +13,9 @@ use axum::http::HeaderMap;
 use chrono::NaiveDate;
 use plumbline_engine::{Period, Transaction, TxnKind, credit_transaction};
 use plumbline_firm::api::{ConductRequest, Page, StatementResponse, TransactionView};
-use plumbline_firm::workflow::ManualAdjustment;
 use plumbline_firm::{ComplianceEvent, Opportunity, Person, PlanAssignment, Quota, Stage};
 use plumbline_regulation::api::{DecisionKind, PayDecisionRequest, PayDecisionResponse, RegulatedStatementResponse};
-use plumbline_regulation::{
-    Decision, LedgerEntry, RegulatedInputs, RegulatedPlan, RegulatedStatement, Regulation, apply_clawback, apply_malus,
-};
+use plumbline_regulation::{Decision, LedgerEntry, Regulation, apply_clawback, apply_malus};
 use plumbline_store::keys;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -49,38 +44,15 @@ pub(super) async fn statement(
     let period = month(query.period.as_deref(), settings.as_of, "period")?;
     let people = people(&state).await?;
     let target = visible(&people, &person_id, "statement", |p| authz::may_read_pay(&who, p, &people))?;
-    let data = payee_data(&state, target, &people, &period).await?;
-    let adjustments = adjustments_due(&state, &person_id, &period).await?;
-    let statement = statement_with_adjustments(&data, &period, &adjustments)?;
-    let regulated = regulated(&state, &data, &period, &adjustments).await?;
+    let paid = payee_statement(&state, target, &people, &period).await?;
     let teams = teams(&state).await?;
-    let response = StatementResponse { person: persona(target, &teams), as_of: settings.as_of, statement, adjustments };
-    Ok(Json(RegulatedStatementResponse { response, regulated }))
-}
-
-/// The regulated statement when the payee's plan has a regulation section: the same engine
-/// inputs and adjustments, the payee's compliance events and the ledger stored up to the
-/// period's end (entries this period's statement makes are recognised by id, not repeated).
-async fn regulated(
-    state: &AppState,
-    data: &PayeeData,
-    period: &Period,
-    adjustments: &[ManualAdjustment],
-) -> Result<Option<RegulatedStatement>, ApiFailure> {
-    let Some(item) = state.store.get(keys::REGULATION, &data.plan.id).await? else { return Ok(None) };
-    let regulation: Regulation = item.decode()?;
-    let doc = RegulatedPlan { plan: data.plan.clone(), regulation };
-    let payee = data.inputs.payee.to_string();
-    let ledger: Vec<LedgerEntry> = decode_all(state, &keys::ledger(&payee), "").await?;
-    let inputs = RegulatedInputs {
-        inputs: inputs_with_adjustments(data, period, adjustments)?,
-        conduct_events: decode_all(state, &keys::conduct(&payee), "").await?,
-        cancellations: Vec::new(),
-        ledger: ledger.into_iter().filter(|e| e.date <= period.end).collect(),
+    let response = StatementResponse {
+        person: persona(target, &teams),
+        as_of: settings.as_of,
+        statement: paid.statement,
+        adjustments: paid.adjustments,
     };
-    plumbline_regulation::regulated_statement(&doc, &inputs, period)
-        .map(Some)
-        .map_err(|e| ApiFailure::Unprocessable { code: "regulation_failed", message: e.to_string() })
+    Ok(Json(RegulatedStatementResponse { response, regulated: paid.regulated }))
 }
 
 pub(super) async fn quotas(

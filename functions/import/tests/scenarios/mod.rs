@@ -124,6 +124,9 @@ impl Store for FailAfter<'_> {
     async fn query(&self, pk: &str, prefix: &str, limit: usize, after: Option<&str>) -> Result<Page, StoreError> {
         self.inner.query(pk, prefix, limit, after).await
     }
+    async fn query_kind(&self, kind: &str, limit: usize, after: Option<&str>) -> Result<Page, StoreError> {
+        self.inner.query_kind(kind, limit, after).await
+    }
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
         if self.ok.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_err() {
             return Err(StoreError::Backend("simulated crash".into()));
