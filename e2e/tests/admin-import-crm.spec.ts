@@ -26,12 +26,17 @@ test('admin imports the CRM sample through its mapping, and sending it again cha
   };
 
   await upload();
+  // While it runs: a progress bar of records applied, moving towards the file's total.
+  const progress = page.getByTestId('import-progress');
+  await expect(progress).toContainText(/\d+ of \d+ records applied/, { timeout: 60_000 });
+  await expect(progress.getByRole('progressbar', { name: 'Import progress' })).toHaveAttribute('max', /^\d+$/);
   const done = page.getByTestId('import-done');
   await expect(done).toBeVisible({ timeout: 150_000 });
   await expect(done).toContainText('Imported');
   await expect(done).toContainText('sales_pipeline.csv');
   await expect(done).toContainText('8800');
   await expect(done).toContainText('7212');
+  await expect(progress).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath('admin-import-crm-done.png'), fullPage: true });
   const after = await api<any>(request, bearer, '/audit/verify');
   expect(after.ok).toBeTruthy();

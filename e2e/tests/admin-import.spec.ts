@@ -24,6 +24,8 @@ test('admin imports a bad file and sees every problem at its row', async ({ page
 
   const problems = page.getByTestId('import-problems');
   await expect(problems).toBeVisible();
+  // Finished: the progress bar has given way to the problems.
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
   await expect(problems).toContainText('crm-export.csv was rejected');
   await expect(problems).toContainText('nothing was written');
   const rows = page.getByTestId('import-problem');
@@ -35,4 +37,18 @@ test('admin imports a bad file and sees every problem at its row', async ({ page
 
   const after = await api<any>(request, bearer, '/audit?limit=500');
   expect(after.items.length).toBe(before.items.length);
+
+  // Through the API: accepted at once as a job, which ends rejected with the same problems.
+  const accepted = await request.post('/api/imports/opportunities', {
+    headers: { Authorization: `Bearer ${bearer}` },
+    data: { file_name: 'crm-export.csv', content: BAD },
+  });
+  expect(accepted.status()).toBe(202);
+  const job = await accepted.json();
+  await expect.poll(async () => (await api<any>(request, bearer, `/imports/jobs/${job.id}`)).rejected?.reason).toBe('invalid');
+  const finished = await api<any>(request, bearer, `/imports/jobs/${job.id}`);
+  expect(finished.report).toBeUndefined();
+  expect(finished.rejected.problems.map((p: any) => p.row)).toContain(3);
+  const still = await api<any>(request, bearer, '/audit?limit=500');
+  expect(still.items.length).toBe(before.items.length);
 });

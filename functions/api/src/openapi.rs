@@ -9,6 +9,7 @@ use crate::routes::RouteDef;
 use plumbline_firm::api::{self as wire, Page};
 use plumbline_firm::{audit, imports, workflow};
 use schemars::generate::{SchemaGenerator, SchemaSettings};
+use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema};
 use serde_json::{Map, Value, json};
 
@@ -193,6 +194,13 @@ pub fn document(routes: &[RouteDef]) -> Value {
             s.definitions_path = SCHEMAS.trim_start_matches('#').into();
             s.meta_schema = None;
         })
+        .with_transform(RecursiveTransform(|schema: &mut Schema| {
+            // schemars lets a decimal be read from a JSON number too; ours (serde-with-str)
+            // are strings both ways, so money is never a float on the wire.
+            if schema.get("type") == Some(&json!(["string", "number"])) {
+                schema.insert("type".into(), json!("string"));
+            }
+        }))
         .into_generator();
     let mut standards = Map::new();
     let mut paths = Map::new();
