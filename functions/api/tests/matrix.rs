@@ -39,14 +39,17 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /plans/{plan_id}/versions", "onoooooo"),
     ("GET /plans/{plan_id}/versions/{version}", "onoooooo"),
     ("POST /plans/validate", "ffffofff"),
+    ("POST /plans/simulate", "ffffvffv"),
     ("GET /people/{person_id}/assignments", "ononoooo"),
     ("POST /people/{person_id}/assignments", "ffffvfvf"),
     ("GET /people/{person_id}/quotas", "ononnono"),
     ("GET /people/{person_id}/transactions", "ononnono"),
     ("GET /statements/{person_id}", "ononnono"),
     ("GET /people/{person_id}/conduct", "ononnono"),
+    ("GET /conduct", "oooooooo"),
     ("POST /conduct", "fffffvff"),
     ("GET /pipeline", "ononoooo"),
+    ("GET /pipeline/hygiene", "oooooooo"),
     ("GET /approvals", "oooooooo"),
     ("POST /approvals", "ffvfvfff"),
     ("GET /approvals/{proposal_id}", "ononoono"),
@@ -147,6 +150,7 @@ fn body(route: &str, w: &World, h: &Harness) -> Option<Value> {
             p
         }
         "POST /plans/validate" => json!({}),
+        "POST /plans/simulate" => json!({}),
         "POST /people/{person_id}/assignments" => {
             json!({ "plan_id": "no-such-plan", "plan_version": 1, "from": "2026-12-01", "reason": "matrix" })
         }

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod audit;
 pub mod imports;
+pub mod oversight;
 pub mod records;
 pub mod workflow;
 

@@ -6,10 +6,12 @@ mod audit;
 pub mod coach;
 mod directory;
 mod imports;
+mod oversight;
 mod pay;
 mod periods;
 mod planning;
 mod plans;
+mod simulate;
 mod workflow;
 
 use crate::AppState;
@@ -226,6 +228,16 @@ pub fn table() -> Vec<RouteDef> {
             post(plans::validate),
         ),
         route(
+            p.clone(),
+            "/plans/simulate",
+            Roles(PLANNERS),
+            "Run a candidate plan against a stored one over a past plan year for everyone on it: totals, cost of sales, pay and attainment distributions, each payee's delta (computes, changes nothing)",
+            &[],
+            Some("SimulationRequest"),
+            "SimulationResponse",
+            post(simulate::simulate),
+        ),
+        route(
             g.clone(),
             "/people/{person_id}/assignments",
             Roles(ANYONE),
@@ -291,6 +303,21 @@ pub fn table() -> Vec<RouteDef> {
             get(pay::conduct),
         ),
         route(
+            g.clone(),
+            "/conduct",
+            Roles(ANYONE),
+            "Conduct events of everyone the caller may read, newest first, each with its effect on regulated pay",
+            &[
+                ("person", "person id"),
+                ("kind", "complaint_upheld, file_review_failure, mis_selling or overdue_training"),
+                ("cursor", "`next` from the previous page"),
+                ("limit", "page size"),
+            ],
+            None,
+            "Page<ConductEventView>",
+            get(oversight::list),
+        ),
+        route(
             p.clone(),
             "/conduct",
             Roles(COMPLIANCE),
@@ -317,6 +344,16 @@ pub fn table() -> Vec<RouteDef> {
             None,
             "Page<Opportunity>",
             get(pay::pipeline),
+        ),
+        route(
+            g.clone(),
+            "/pipeline/hygiene",
+            Roles(ANYONE),
+            "Hygiene flags on each seller's open deals (stale, close date passed or too soon, repeatedly pushed) and over-optimism, for the sellers the caller may see",
+            &[("team", "team id")],
+            None,
+            "HygieneResponse",
+            get(oversight::hygiene),
         ),
         route(
             g.clone(),
