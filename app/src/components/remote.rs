@@ -53,7 +53,7 @@ pub fn load<T: 'static, Fut: Future<Output = Result<T, Error>> + 'static>(
 
 #[inline(never)]
 fn erased(fetch: Fetch) -> LocalResource<Answer> {
-    LocalResource::new(move || fetch())
+    LocalResource::new(fetch)
 }
 
 /// A resource made with `LocalResource::new` still works with [`Remote`]; it only costs its
