@@ -152,15 +152,23 @@ impl Splitter {
             allocate_minor_into(amount, &self.weights, parts, &mut self.remainders);
             return;
         }
-        let magnitude = amount.unsigned_abs();
-        let total = self.total as u128;
-        let (whole, rest) = match u64::try_from(magnitude) {
-            Ok(m) => ((m / total as u64) as u128, (m % total as u64) as usize),
-            Err(_) => (magnitude / total, (magnitude % total) as usize),
-        };
         let sign = if amount < 0 { -1 } else { 1 };
-        let rest = &self.table[rest * n..(rest + 1) * n];
-        parts.extend(self.weights.iter().zip(rest).map(|(&w, &r)| sign * (whole as i128 * w + i128::from(r))));
+        let row = |rest: usize| &self.table[rest * n..(rest + 1) * n];
+        match i64::try_from(amount.unsigned_abs()) {
+            // No part exceeds the amount, so when it fits in 64 bits every product here does
+            // too (tabulated weights are at most `TABULATED`); 64-bit division is the fast one.
+            Ok(m) => {
+                let (whole, rest) = (m / self.total as i64, (m % self.total as i64) as usize);
+                let parts_of = self.weights.iter().zip(row(rest));
+                parts.extend(parts_of.map(|(&w, &r)| i128::from(sign * (whole * w as i64 + r))));
+            }
+            Err(_) => {
+                let (magnitude, total) = (amount.unsigned_abs(), self.total as u128);
+                let (whole, rest) = ((magnitude / total) as i128, (magnitude % total) as usize);
+                let parts_of = self.weights.iter().zip(row(rest));
+                parts.extend(parts_of.map(|(&w, &r)| i128::from(sign) * (whole * w + i128::from(r))));
+            }
+        }
     }
 }
 
@@ -285,10 +293,14 @@ mod tests {
         }
 
         #[test]
-        fn a_prepared_splitter_splits_as_the_rule_does(amount in -10_000_000_000_000i128..10_000_000_000_000i128,
+        fn a_prepared_splitter_splits_as_the_rule_does(amount in prop_oneof![
+                                                           -10_000_000_000_000i128..10_000_000_000_000i128,
+                                                           (i128::from(i64::MIN) * 4)..(i128::from(i64::MAX) * 4),
+                                                       ],
                                                        weights in proptest::collection::vec(0i128..40, 1..10),
                                                        factor in 1i128..5) {
-            // Tabulated (small totals) or not, with common factors or not: the same parts.
+            // Tabulated (small totals) or not, with common factors or not, amounts beyond 64
+            // bits or not: the same parts.
             let weights: Vec<i128> = weights.into_iter().map(|w| w * factor).collect();
             let mut parts = Vec::new();
             Splitter::new(&weights).split(amount, &mut parts);
