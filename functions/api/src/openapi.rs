@@ -57,6 +57,8 @@ bodies! {
     "SimulationResponse" => plumbline_firm::oversight::SimulationResponse,
     "HygieneResponse" => plumbline_firm::oversight::HygieneResponse,
     "ConductEventView" => plumbline_firm::oversight::ConductEventView,
+    "ClosePeriodRequest" => crate::routes::periods::ClosePeriodRequest,
+    "PeriodClose" => crate::routes::periods::PeriodClose,
     "PlanAssignment" => plumbline_firm::PlanAssignment,
     "AssignmentRequest" => wire::AssignmentRequest,
     "Quota" => plumbline_firm::Quota,

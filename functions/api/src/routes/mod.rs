@@ -8,7 +8,7 @@ mod directory;
 mod imports;
 mod oversight;
 mod pay;
-mod periods;
+pub(crate) mod periods;
 mod planning;
 mod plans;
 mod simulate;

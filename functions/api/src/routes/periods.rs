@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// `POST /periods/{period}/close`: why the period is closed, for the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClosePeriodRequest {
     /// Why, e.g. `October payroll sent to the bank`.
@@ -27,7 +27,7 @@ pub struct ClosePeriodRequest {
 }
 
 /// One payee's statement as the close froze it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClosedPayee {
     /// The payee.
     pub person_id: String,
@@ -45,7 +45,7 @@ pub struct ClosedPayee {
 }
 
 /// A closed period (`CLOSE` / period; docs/store.md), and the route's response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PeriodClose {
     /// The close's id, naming its frozen statements.
     pub id: String,
