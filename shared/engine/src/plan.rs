@@ -455,6 +455,7 @@ pub enum Component {
         /// What is measured (`measured` in the formula).
         measure: Measure,
         /// The formula, e.g. `min(attainment, 1.5) * target_incentive`.
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         expression: crate::expr::Formula,
         /// Annual target incentive (`target_incentive` in the formula), unless the payee's
         /// inputs give one.
