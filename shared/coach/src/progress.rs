@@ -1,6 +1,7 @@
 //! Progress to quota and to the next accelerator tier, from the engine's own statements.
 
 use chrono::{Datelike, Months, NaiveDate};
+use plumbline_engine::calc::Assignment;
 use plumbline_engine::calc::year_start;
 use plumbline_engine::{Component, PayeeInputs, Period, Plan, Statement, Transaction, statement_for_period};
 use plumbline_firm::Firm;
@@ -101,7 +102,19 @@ pub fn firm_progress(
             .filter(|t| t.currency == plan.currency)
             .cloned()
             .collect();
-        let inputs = PayeeInputs { annual_quota: Some(quota.amount), ..PayeeInputs::new(&person.id, &txns) };
+        // Days on the plan prorate the full-year quota, as on the statement, so a joiner's
+        // progress is measured against what they can reach.
+        let on_plan: Vec<Assignment> = firm
+            .assignments
+            .iter()
+            .filter(|a| a.person_id == person.id && a.plan_id == plan.id)
+            .map(|a| Assignment { from: a.from, to: a.to })
+            .collect();
+        let inputs = PayeeInputs {
+            annual_quota: Some(quota.amount),
+            assignments: on_plan,
+            ..PayeeInputs::new(&person.id, &txns)
+        };
         match progress(plan, &inputs, as_of, trend_months) {
             Ok(Some(p)) => {
                 out.insert(person.id.clone(), p);

@@ -157,3 +157,30 @@ fn the_planted_patterns_are_found_for_another_seed_and_date() {
     let (firm, planted) = generate(&DemoOptions { seed: 3, as_of: "2025-06-30".parse().unwrap() });
     check_firm(&firm, &planted);
 }
+
+#[test]
+fn a_joiners_progress_is_measured_against_the_quota_prorated_by_days_on_the_plan() {
+    let options = DemoOptions::default();
+    let (firm, _) = generate(&options);
+    let year_start = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&options.as_of), 1, 1).unwrap();
+    let year_end = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&options.as_of), 12, 31).unwrap();
+    let (progress, problems) = plumbline_coach::progress::firm_progress(&firm, options.as_of, 3);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut joiners = 0;
+    for person in firm.people.iter().filter(|p| p.role == Role::Rep && p.hire_date > year_start) {
+        let Some(p) = progress.get(&person.id) else { continue };
+        let full_year = firm
+            .quotas
+            .iter()
+            .find(|q| q.person_id == person.id && q.year_start == year_start)
+            .expect("a joiner on a plan has this year's quota")
+            .amount;
+        // The store holds the full-year figure; the engine prorates it once by days on the plan.
+        let days = rust_decimal::Decimal::from((year_end - person.hire_date).num_days() + 1);
+        let expected = (full_year * days / rust_decimal::Decimal::from(365))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        assert_eq!(p.quota, expected, "{} joined {}: {full_year} x {days}/365", person.id, person.hire_date);
+        joiners += 1;
+    }
+    assert!(joiners > 0, "the demo firm has joiners this year with progress");
+}
