@@ -16,6 +16,7 @@ use plumbline_firm::api::{
 };
 use plumbline_firm::audit::{AuditRecord, Verification};
 use plumbline_firm::imports::ImportJob;
+use plumbline_firm::oversight::{ConductEventView, HygieneResponse, SimulationRequest, SimulationResponse};
 use plumbline_firm::records::{ComplianceEvent, Opportunity, PlanAssignment, Quota, Team};
 use plumbline_firm::workflow::{Dispute, Proposal};
 use plumbline_planning::api::{QuotaPlanRequest, QuotaProposalRequest, TerritoryPlanRequest, TerritoryProposalRequest};
@@ -274,6 +275,26 @@ pub async fn plan_versions(token: &str, plan_id: &str) -> Result<Vec<Plan>, Erro
 /// A person's conduct events.
 pub async fn conduct(token: &str, person_id: &str) -> Result<Vec<ComplianceEvent>, Error> {
     get(token, &format!("/people/{}/conduct", path_segment(person_id)), &[]).await
+}
+
+/// Conduct events the caller may read, firm-wide for compliance, newest first, each with its
+/// pay effect (every page; optionally one person's or one kind's).
+pub async fn conduct_list(
+    token: &str,
+    person: Option<&str>,
+    kind: Option<&str>,
+) -> Result<Vec<ConductEventView>, Error> {
+    all_pages(token, "/conduct", &[("person", person), ("kind", kind)]).await
+}
+
+/// Hygiene flags per seller the caller may see.
+pub async fn hygiene(token: &str) -> Result<HygieneResponse, Error> {
+    get(token, "/pipeline/hygiene", &[]).await
+}
+
+/// Runs a candidate plan against its stored version over last plan year (changes nothing).
+pub async fn simulate(token: &str, request: &SimulationRequest) -> Result<SimulationResponse, Error> {
+    post(token, "/plans/simulate", request).await
 }
 
 /// Audit records after sequence `after` (one page).

@@ -1,11 +1,13 @@
 import { test, expect } from '@playwright/test';
-import { persona, signIn } from './session';
+import { persona, signIn, token } from './session';
+import { toCents } from './money';
 
 // A designer opens the wealth plan, breaks a tier rate, sees the engine's message at that very
 // field (validated in the browser as they type), fixes it, sees the change in the diff against
-// the stored version, checks the JSON view, and submits it for approval; the proposal comes
-// back with the engine's simulated cost.
-test('designer edits a plan, sees the error at the field, fixes it and submits it with its simulated cost', async ({ page, request }, testInfo) => {
+// the stored version, checks the JSON view, simulates the draft against last year (charts and a
+// total matching the API's), and submits it for approval; the proposal comes back with the
+// engine's simulated cost.
+test('designer edits a plan, sees the error at the field, fixes it, simulates and submits it with its simulated cost', async ({ page, request }, testInfo) => {
   const designer = await persona(request, (p) => p.role === 'designer');
   await signIn(page, designer);
   await expect(page).toHaveURL(/\/plans$/);
@@ -38,6 +40,32 @@ test('designer edits a plan, sees the error at the field, fixes it and submits i
   await expect(page.getByLabel('Plan document (JSON)')).toHaveValue(/"rate": "0.075"/);
   await page.getByRole('tab', { name: 'Form' }).click();
   await expect(page.locator(`[data-path="${path}"]`).getByRole('textbox')).toHaveValue('0.075');
+
+  // Simulate the draft against last plan year: the charts and the winners, and the candidate's
+  // total cost is the API's own figure for the same document.
+  // The editor stores its draft text as a JSON string.
+  const stored = await page.evaluate(() => localStorage.getItem('plumbline.draft.wm-adviser.2') ?? 'null');
+  const draft = JSON.parse(JSON.parse(stored));
+  expect(draft.components[0].tiers[2].rate).toBe('0.075');
+  await page.getByTestId('simulate-plan').click();
+  const simulation = page.getByTestId('simulation');
+  await expect(simulation).toBeVisible({ timeout: 60_000 });
+  await expect(simulation.getByRole('img', { name: 'Total cost, stored plan and candidate' })).toBeVisible();
+  await expect(simulation.getByRole('img', { name: /Payout distribution/ })).toBeVisible();
+  await expect(simulation.getByRole('img', { name: /Attainment distribution/ })).toBeVisible();
+  await expect(simulation.locator('.chart-axis text.chart-title').first()).toBeVisible();
+  await expect(simulation.getByRole('table', { name: /Winners and losers/ })).toBeVisible();
+  expect(await simulation.getByTestId('sim-mover').count()).toBeGreaterThan(0);
+  const bearer = await token(request, designer);
+  const reply = await request.post('/api/plans/simulate', { headers: { Authorization: `Bearer ${bearer}` }, data: { plan: draft } });
+  expect(reply.ok()).toBeTruthy();
+  const server = await reply.json();
+  expect(server.period.start).toBe('2025-01-01');
+  const shown = (await page.getByTestId('sim-total').getAttribute('data-amount'))!;
+  expect(toCents(shown)).toBe(toCents(server.comparison.b.total_cost));
+  expect(toCents(server.comparison.total_delta)).toBeGreaterThan(0n);
+  await page.screenshot({ path: testInfo.outputPath('designer-simulation.png'), fullPage: true });
+
   await page.getByLabel('Why this change').fill('Sharper accelerator above quota');
   await page.getByTestId('submit-plan').click();
   const submitted = page.getByTestId('submitted');

@@ -6,6 +6,8 @@ import { toCents } from './money';
 // hygiene flags as the API counts them; drilling into a member shows that member's performance
 // at its own address, which survives a reload.
 test('manager sees the team table and drills into a member', async ({ page, request }, testInfo) => {
+  // The hygiene cells wait for the server's coaching analysis of the whole firm (debug build).
+  test.setTimeout(120_000);
   const manager = await persona(request, (p) => p.role === 'manager' && p.division === 'wealth');
   await signIn(page, manager);
   await expect(page).toHaveURL(/\/team$/);
@@ -26,7 +28,7 @@ test('manager sees the team table and drills into a member', async ({ page, requ
   for (let i = 0; i < count; i++) {
     const row = rows.nth(i);
     const id = (await row.getByRole('link').getAttribute('href'))!.split('/')[2];
-    await expect(row.getByTestId('hygiene')).toHaveAttribute('data-flags', String(flagsOf(id)));
+    await expect(row.getByTestId('hygiene')).toHaveAttribute('data-flags', String(flagsOf(id)), { timeout: 60_000 });
   }
 
   const first = rows.first().getByRole('link');

@@ -1,9 +1,10 @@
 //! The designer's plans: the list at `/plans` and the editor at `/plans/:plan` (form and JSON
-//! views with live validation at the field, diff against any stored version, submit for
-//! approval with the engine's simulated cost).
+//! views with live validation at the field, diff against any stored version, simulation
+//! against last plan year with charts, submit for approval with the engine's simulated cost).
 
 use crate::api;
-use crate::components::{DataTable, ErrorPanel, Remote, load};
+use crate::components::charts::{Bar, BarChart, LineChart, Series, compact, percent_label};
+use crate::components::{DataTable, ErrorPanel, Loading, Money, Remote, load};
 use crate::pages::{PageHead, SignedIn};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -11,7 +12,10 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use plumbline_engine::diff::{PlanChange, diff_plans};
 use plumbline_engine::plan::PlanProblem;
 use plumbline_engine::{Plan, PlanError};
+use plumbline_engine::simulate::{PayeeDelta, PlanResult};
 use plumbline_firm::api::ProposalRequest;
+use plumbline_firm::oversight::{HistogramBin, SimulationRequest, SimulationResponse};
+use rust_decimal::Decimal;
 use plumbline_firm::workflow::{Proposal, ProposedChange};
 use serde_json::Value;
 
@@ -247,6 +251,17 @@ fn Editor(versions: Vec<Plan>, token: String) -> impl IntoView {
         }
         _ => String::new(),
     };
+    let sim_token = token.clone();
+    let simulation = Action::new_local(move |plan: &Plan| {
+        let request = SimulationRequest {
+            plan: serde_json::to_value(plan).unwrap_or_default(),
+            baseline_id: None,
+            baseline_version: None,
+            year_start: None,
+        };
+        let token = sim_token.clone();
+        async move { api::simulate(&token, &request).await }
+    });
     let reason = RwSignal::new(String::new());
     let submit = Action::new_local(move |plan: &Plan| {
         let request = ProposalRequest {
@@ -340,9 +355,12 @@ fn Editor(versions: Vec<Plan>, token: String) -> impl IntoView {
                 </div>
                 {move || changes.get().map(|cs| view! { <DiffList changes=cs/> })}
                 <h2>"Simulation"</h2>
-                <p class="empty" data-testid="simulation-missing">
-                    "A run against last year's data (total cost, payout and attainment distributions, winners and losers) needs a simulation route the API does not have yet (POST /api/plans/simulate returning the engine's Comparison). Submitting below runs the engine's cost simulation for the plan's payees, year to date."
-                </p>
+                <p class="meta">"Runs this draft and the stored plan over last plan year's transactions, quotas and assignments; the charts show below."</p>
+                <button type="button" class="button" data-testid="simulate-plan"
+                    disabled=move || simulation.pending().get() || !matches!(checked.get(), Checked::Valid(_))
+                    on:click=move |_| if let Checked::Valid(plan) = checked.get_untracked() { simulation.dispatch(*plan); }>
+                    {move || if simulation.pending().get() { "Simulating…" } else { "Simulate against last year" }}
+                </button>
                 <h2>"Submit for approval"</h2>
                 <div class="field">
                     <label for="submit-reason">"Why this change"</label>
@@ -359,8 +377,88 @@ fn Editor(versions: Vec<Plan>, token: String) -> impl IntoView {
                 })}
             </aside>
         </div>
+        <Simulation run=simulation/>
     }
     .into_any()
+}
+
+/// The simulation's loading and error states, and its result.
+#[component]
+fn Simulation(run: Action<Plan, Result<SimulationResponse, api::Error>>) -> impl IntoView {
+    view! {
+        {move || run.pending().get().then(|| view! {
+            <Loading label="Running both plans over last year's data…"/>
+        })}
+        {move || run.value().get().map(|r| match r {
+            Ok(sim) => view! { <SimulationResult sim=sim/> }.into_any(),
+            Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+        })}
+    }
+}
+
+/// Histogram bands as two lines (baseline and candidate) over the bands' midpoints.
+fn distribution(bins: &[HistogramBin]) -> Vec<Series> {
+    let line = |name: &str, count: fn(&HistogramBin) -> usize| Series {
+        name: name.to_owned(),
+        points: bins.iter().map(|b| ((b.from + b.to) / Decimal::TWO, Decimal::from(count(b)))).collect(),
+        dashed: false,
+    };
+    vec![line("Stored plan", |b| b.count_a), line("Candidate", |b| b.count_b)]
+}
+
+fn count_label(n: Decimal) -> String {
+    n.normalize().to_string()
+}
+
+/// The comparison: total cost, payout and attainment distributions, winners and losers.
+#[component]
+fn SimulationResult(sim: SimulationResponse) -> impl IntoView {
+    let c = &sim.comparison;
+    let currency = sim.currency.clone();
+    let cost = vec![
+        Bar { label: format!("Version {}", c.a.plan_version), value: c.a.total_cost },
+        Bar { label: format!("Candidate (v{})", c.b.plan_version), value: c.b.total_cost },
+    ];
+    let share = |r: &PlanResult| r.cost_of_sales.map_or_else(|| "—".to_owned(), percent_label);
+    // The biggest gains first, then the biggest losses (the list runs from gain to loss).
+    let mut movers: Vec<PayeeDelta> = c.payees.iter().filter(|p| p.delta > Decimal::ZERO).take(5).cloned().collect();
+    movers.extend(c.payees.iter().rev().filter(|p| p.delta < Decimal::ZERO).take(5).cloned());
+    let names = sim.names.clone();
+    let attainment = |a: Option<Decimal>| a.map_or_else(|| "—".to_owned(), percent_label);
+    view! {
+        <section class="panel" aria-labelledby="sim-heading" data-testid="simulation">
+            <h2 id="sim-heading">{format!("Simulation: {} payees, {}", c.payees.len(), sim.period.label)}</h2>
+            <p data-testid="sim-total" data-amount=c.b.total_cost.to_string()>
+                "Total cost " <Money amount=c.a.total_cost currency=currency.clone()/> " → "
+                <Money amount=c.b.total_cost currency=currency.clone()/> " (" <Money amount=c.total_delta currency=currency.clone()/> "); "
+                {format!("cost of sales {} → {}; {} paid more, {} paid less.", share(&c.a), share(&c.b), c.winners, c.losers)}
+            </p>
+            <div class="chart-grid">
+                <BarChart title="Total cost, stored plan and candidate" x_label="Plan" y_label=format!("Total cost ({})", currency.0) bars=cost y_format=compact/>
+                <LineChart title="Payout distribution: payees per pay band" x_label=format!("Pay for the year ({})", currency.0) y_label="Payees"
+                    series=distribution(&sim.payout_histogram) x_format=compact y_format=count_label/>
+                <LineChart title="Attainment distribution: payees per attainment band" x_label="Attainment of quota" y_label="Payees"
+                    series=distribution(&sim.attainment_histogram) x_format=percent_label y_format=count_label/>
+            </div>
+            {if movers.is_empty() {
+                view! { <p class="empty">"Nobody's pay changes."</p> }.into_any()
+            } else {
+                view! {
+                    <DataTable caption="Winners and losers: the biggest changes in pay" show_caption=true headers=vec!["Payee", "#Stored plan", "#Candidate", "#Change", "#Attainment"]>
+                        {movers.into_iter().map(|p| view! {
+                            <tr data-testid="sim-mover">
+                                <th scope="row">{names.get(&p.payee).cloned().unwrap_or_else(|| p.payee.clone())}</th>
+                                <td class="num"><Money amount=p.pay_a currency=currency.clone()/></td>
+                                <td class="num"><Money amount=p.pay_b currency=currency.clone()/></td>
+                                <td class="num"><Money amount=p.delta currency=currency.clone()/></td>
+                                <td class="num">{attainment(p.attainment_a)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
+                }.into_any()
+            }}
+        </section>
+    }
 }
 
 #[component]

@@ -10,12 +10,14 @@ use crate::pages::coaching::Messages;
 use crate::pages::{PageHead, SignedIn};
 use chrono::Datelike;
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use plumbline_engine::Currency;
 use plumbline_firm::Role;
 use plumbline_firm::api::{ImportUpload, OrgNode, PersonView, ProposalRequest, ResolveRequest};
 use plumbline_firm::audit::AuditRecord;
 use plumbline_firm::imports::{ImportJob, ImportKind, ImportRejected, ImportReport, Step};
-use plumbline_firm::records::{ComplianceEvent, ComplianceKind, Opportunity, Severity};
+use plumbline_firm::oversight::{ConductEventView, PersonHygiene};
+use plumbline_firm::records::{ComplianceKind, Opportunity, Severity};
 use plumbline_firm::workflow::{Dispute, DisputeStatus, ProposedChange};
 use rust_decimal::Decimal;
 
@@ -30,6 +32,9 @@ struct MemberRow {
     remaining_quota: Option<Decimal>,
     problem: Option<String>,
 }
+
+/// Each seller's hygiene flags once loaded, or why they could not be.
+type TeamHygiene = RwSignal<Option<Result<Vec<PersonHygiene>, String>>>;
 
 impl MemberRow {
     /// Open pipeline over the quota still to make; `None` when the quota is made or unknown.
@@ -55,9 +60,20 @@ pub fn TeamPage() -> impl IntoView {
         <SignedIn children=|session| {
             let token = session.token.clone();
             let itoken = session.token.clone();
+            let hygiene: TeamHygiene = RwSignal::new(None);
             let interventions = load(move || {
                 let token = itoken.clone();
-                async move { api::interventions(&token).await }
+                async move {
+                    let messages = api::interventions(&token).await;
+                    // The flags come from the analysis the interventions just had the server
+                    // prepare: asked for at the same time, the server would prepare it twice.
+                    let flags = match &messages {
+                        Ok(_) => api::hygiene(&token).await.map(|h| h.people).map_err(|e| e.message()),
+                        Err(e) => Err(e.message()),
+                    };
+                    hygiene.set(Some(flags));
+                    messages
+                }
             });
             let me = session.persona.person_id.clone();
             let rows = load(move || {
@@ -72,7 +88,7 @@ pub fn TeamPage() -> impl IntoView {
                         <h2 id="interventions-heading">"This week's interventions"</h2>
                         <Remote resource=interventions loading="Loading interventions…" children=|m| view! { <Messages messages=m empty="Nobody needs an intervention this week."/> }/>
                     </section>
-                    <Remote resource=rows loading="Loading the team's statements…" children=|(rows, pace)| view! { <TeamTable rows=rows pace=pace/> }/>
+                    <Remote resource=rows loading="Loading the team's statements…" children=move |(rows, pace)| view! { <TeamTable rows=rows pace=pace hygiene=hygiene/> }/>
                 </div>
             }
         }/>
@@ -140,7 +156,7 @@ fn subtree(people: &[OrgNode], me: &str) -> Vec<String> {
 }
 
 #[component]
-fn TeamTable(rows: Vec<MemberRow>, pace: Decimal) -> impl IntoView {
+fn TeamTable(rows: Vec<MemberRow>, pace: Decimal, hygiene: TeamHygiene) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="panel empty">"Nobody reports to you with a sales plan."</p> }.into_any();
     }
@@ -155,6 +171,7 @@ fn TeamTable(rows: Vec<MemberRow>, pace: Decimal) -> impl IntoView {
             <DataTable caption="Team members" headers=vec!["Name", "#Attainment", "#Earned this year", "#Open pipeline", "#Coverage", "Risk", "Hygiene flags"]>
                 {rows.into_iter().map(|r| {
                     let link = format!("/team/{}/performance", r.node.person_id);
+                    let id = r.node.person_id.clone();
                     let risk = r.risk(pace);
                     let coverage = r.coverage().map_or_else(|| "—".to_owned(), |c| format!("{}x", c.round_dp(1)));
                     view! {
@@ -165,12 +182,47 @@ fn TeamTable(rows: Vec<MemberRow>, pace: Decimal) -> impl IntoView {
                             <td class="num">{compact(r.open_pipeline)}</td>
                             <td class="num">{coverage}</td>
                             <td>{r.problem.clone().map_or_else(|| risk.to_owned(), |p| format!("No statement: {p}"))}</td>
-                            <td class="meta">"Not per person in the API yet"</td>
+                            {move || {
+                                let mine = hygiene.get().map(|all| all.map(|all| all.into_iter().find(|h| h.person_id == id)));
+                                view! { <HygieneCell hygiene=mine/> }
+                            }}
                         </tr>
                     }
                 }).collect_view()}
             </DataTable>
         </section>
+    }
+    .into_any()
+}
+
+/// A member's hygiene flags: how many open deals are flagged, by rule, and over-optimism.
+#[component]
+fn HygieneCell(hygiene: Option<Result<Option<PersonHygiene>, String>>) -> impl IntoView {
+    let h = match hygiene {
+        None => return view! { <td class="meta">"Loading…"</td> }.into_any(),
+        Some(Err(why)) => return view! { <td class="meta">"Unavailable: " {why}</td> }.into_any(),
+        Some(Ok(None)) => {
+            return view! { <td class="meta" data-testid="hygiene" data-flags="0">"No open deals"</td> }.into_any();
+        }
+        Some(Ok(Some(h))) => h,
+    };
+    let flags: usize = h.by_rule.values().sum();
+    let rules = h
+        .by_rule
+        .iter()
+        .map(|(rule, n)| format!("{n} {}", rule.replace("repeatedly_pushed", "pushed repeatedly").replace('_', " ")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let summary = if flags == 0 {
+        format!("None on {} open deals", h.open_deals)
+    } else {
+        format!("{} of {} deals: {rules}", h.flagged_deals, h.open_deals)
+    };
+    view! {
+        <td data-testid="hygiene" data-flags=flags.to_string()>
+            {summary}
+            {h.over_optimistic.map(|why| view! { " " <span class="badge" title=why>"Over-optimistic"</span> })}
+        </td>
     }
     .into_any()
 }
@@ -401,7 +453,8 @@ fn PipelineSummary(opps: Vec<Opportunity>) -> impl IntoView {
     }
 }
 
-/// Compliance: a person's conduct events, and the audit log link.
+/// Compliance: the firm's conduct events with their pay effects, filtered by person and kind
+/// (the filters live in the address), and a malus or clawback proposal for the person chosen.
 #[component]
 pub fn ConductPage() -> impl IntoView {
     view! {
@@ -414,8 +467,7 @@ pub fn ConductPage() -> impl IntoView {
             let token = StoredValue::new(session.token.clone());
             view! {
                 <div class="page">
-                    <PageHead eyebrow="Compliance" title="Conduct events" lede="Conduct and compliance events for a person and their pay effects. Malus and clawback decisions are adjustment proposals in Approvals."/>
-                    <p class="notice">"There is no firm-wide conduct list in the API yet (it needs GET /api/conduct); choose a person to see theirs."</p>
+                    <PageHead eyebrow="Compliance" title="Conduct events" lede="Every conduct and compliance event you may see, newest first, with what it took off the person's regulated pay. Malus and clawback decisions are adjustment proposals in Approvals."/>
                     <Remote resource=people loading="Loading people…" children={move |people| view! { <ConductBrowser people=people token=token.get_value()/> }}/>
                 </div>
             }
@@ -423,39 +475,81 @@ pub fn ConductPage() -> impl IntoView {
     }
 }
 
+const CONDUCT_KINDS: [(&str, ComplianceKind); 4] = [
+    ("complaint_upheld", ComplianceKind::ComplaintUpheld),
+    ("file_review_failure", ComplianceKind::FileReviewFailure),
+    ("mis_selling", ComplianceKind::MisSelling),
+    ("overdue_training", ComplianceKind::OverdueTraining),
+];
+
 #[component]
 fn ConductBrowser(people: Vec<PersonView>, token: String) -> impl IntoView {
-    let chosen = RwSignal::new(people.iter().find(|p| p.regulated).map(|p| p.id.clone()).unwrap_or_default());
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let from_query = move |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
+    let chosen = RwSignal::new(from_query("person"));
+    let kind = RwSignal::new(from_query("kind"));
     let token_for_malus = token.clone();
     let events = load(move || {
         let token = token.clone();
-        let id = chosen.get();
-        async move { api::conduct(&token, &id).await }
+        let (person, kind) = (chosen.get(), kind.get());
+        async move {
+            let some = |v: &str| (!v.is_empty()).then_some(v.to_owned());
+            api::conduct_list(&token, some(&person).as_deref(), some(&kind).as_deref()).await
+        }
     });
+    let go = move || {
+        let address = format!("/conduct?person={}&kind={}", chosen.get_untracked(), kind.get_untracked());
+        navigate(&address, leptos_router::NavigateOptions { replace: true, ..Default::default() });
+    };
+    let go_kind = go.clone();
     view! {
         <div class="panel">
             <div class="field">
                 <label for="conduct-person">"Person"</label>
-                <select id="conduct-person" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                <select id="conduct-person" on:change=move |ev| { chosen.set(event_target_value(&ev)); go(); }>
+                    <option value="" selected=chosen.get_untracked().is_empty()>"Everyone"</option>
                     {people.iter().map(|p| {
                         let selected = p.id == chosen.get_untracked();
                         view! { <option value=p.id.clone() selected=selected>{format!("{} · {}", p.name, p.title)}</option> }
                     }).collect_view()}
                 </select>
             </div>
-            <Remote resource=events loading="Loading events…" children={|events: Vec<ComplianceEvent>| {
+            <div class="field">
+                <label for="conduct-kind">"Kind"</label>
+                <select id="conduct-kind" on:change=move |ev| { kind.set(event_target_value(&ev)); go_kind(); }>
+                    <option value="" selected=kind.get_untracked().is_empty()>"All kinds"</option>
+                    {CONDUCT_KINDS.iter().map(|(value, k)| view! {
+                        <option value=*value selected=*value == kind.get_untracked()>{conduct_kind(*k)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <Remote resource=events loading="Loading events…" children={|events: Vec<ConductEventView>| {
                 if events.is_empty() {
                     return view! { <p class="empty">"No conduct events recorded."</p> }.into_any();
                 }
                 view! {
-                    <DataTable caption="Conduct events" headers=vec!["Date", "Kind", "Severity", "Description"]>
-                        {events.into_iter().map(|e| view! {
-                            <tr>
-                                <td>{e.date.to_string()}</td>
-                                <td>{conduct_kind(e.kind)}</td>
-                                <td>{if e.severity == Severity::Major { "Major" } else { "Minor" }}</td>
-                                <td>{e.description}</td>
-                            </tr>
+                    <DataTable caption="Conduct events" headers=vec!["Date", "Person", "Kind", "Severity", "Description", "#Pay effect"]>
+                        {events.into_iter().map(|v| {
+                            let e = v.event;
+                            view! {
+                                <tr data-testid="conduct-row" data-event=e.id.clone() data-person=e.person_id.clone()>
+                                    <td>{e.date.to_string()}</td>
+                                    <th scope="row">{v.person_name}</th>
+                                    <td>{conduct_kind(e.kind)}</td>
+                                    <td>{if e.severity == Severity::Major { "Major" } else { "Minor" }}</td>
+                                    <td>{e.description}</td>
+                                    <td class="num" data-testid="pay-effect">
+                                        {match (v.pay_effect, v.no_effect) {
+                                            (Some(p), _) => view! {
+                                                <Money amount=p.total currency=p.currency/>
+                                                <br/><span class="meta">{format!("rule {}, {}", p.rule, p.lines.iter().map(|l| l.period.as_str()).collect::<Vec<_>>().join(", "))}</span>
+                                            }.into_any(),
+                                            (None, why) => view! { <span class="meta">{why.unwrap_or_default()}</span> }.into_any(),
+                                        }}
+                                    </td>
+                                </tr>
+                            }
                         }).collect_view()}
                     </DataTable>
                 }.into_any()
