@@ -11,12 +11,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use plumbline_engine::diff::{PlanChange, diff_plans};
 use plumbline_engine::plan::PlanProblem;
-use plumbline_engine::{Plan, PlanError};
 use plumbline_engine::simulate::{PayeeDelta, PlanResult};
+use plumbline_engine::{Plan, PlanError};
 use plumbline_firm::api::ProposalRequest;
 use plumbline_firm::oversight::{HistogramBin, SimulationRequest, SimulationResponse};
-use rust_decimal::Decimal;
 use plumbline_firm::workflow::{Proposal, ProposedChange};
+use rust_decimal::Decimal;
 use serde_json::Value;
 
 /// The list of plans.

@@ -204,7 +204,12 @@ pub async fn other_kinds_apply_and_move_by_identity(store: &dyn Store) {
     let steps = recorder.0.lock().unwrap().clone();
     assert_eq!(
         steps,
-        [Step::Loading, Step::Validated { rows: 3, records: 3 }, Step::Applying { records: 3, of: 3, written: 4, total: 4 }, Step::Done]
+        [
+            Step::Loading,
+            Step::Validated { rows: 3, records: 3 },
+            Step::Applying { records: 3, of: 3, written: 4, total: 4 },
+            Step::Done
+        ]
     );
     assert_eq!(ids(store, keys::PEOPLE).await, ["P1", "P2", "P3", "P4", "P5"]);
 
