@@ -54,7 +54,10 @@ fi
 if [[ ! -x e2e/node_modules/.bin/playwright ]]; then
   npm ci --prefix e2e --no-audit --no-fund --silent
 fi
-cargo build --quiet -p plumbline-cli
+# `cargo test` above built target/debug/plumbline for the CLI's integration tests. A separate
+# `cargo build -p plumbline-cli` resolves features without dev-dependencies and compiled much of
+# the workspace again (about four minutes of CI), so it runs only when the binary is missing.
+[[ -x "$TARGET_DIR/debug/plumbline" ]] || cargo build --quiet -p plumbline-cli
 E2E_DATA="$(mktemp -d)"
 (cd e2e && PLUMBLINE_BIN="$TARGET_DIR/debug/plumbline" PLUMBLINE_APP_DIR="$ROOT/dist" \
   PLUMBLINE_E2E_DATA="$E2E_DATA" npx --no-install playwright test)
