@@ -24,7 +24,7 @@ pub mod eval;
 mod explain;
 
 use crate::calendar::{CalendarError, FiscalCalendar, FiscalPeriod};
-use crate::credit::{Credit, Crediter, OrgChart, ReportingLine};
+use crate::credit::{Credit, Crediter, OrgChart, ROLLUP_ROLE, ReportingLine, Source};
 use crate::fx::{Conversion, ConversionMethod, FxError, FxRate, RateTable};
 use crate::money::to_minor;
 use crate::plan::{Component, DrawKind, MAX_AMOUNT, PLAN_CAP_ID, Plan, PlanProblem, beyond_max_amount};
@@ -316,31 +316,48 @@ struct Point {
     known_by: NaiveDate,
 }
 
-/// One credit to the payee, with its transaction; names are borrowed, not copied.
+/// One credit to the payee, with its transaction; names are borrowed, not copied. Kept to 64
+/// bytes (a statement holds one per credited transaction, and measuring reads them all twice):
+/// the role is the party's index and the sign the transaction's kind.
 #[derive(Debug)]
 struct Item<'i> {
     txn: &'i Transaction,
-    role: &'i str,
     amount: Decimal,
     share: Decimal,
-    known: NaiveDate,
-    /// The transaction's date and whether it is an outflow, copied so that measuring does
-    /// not chase the pointer to the transaction.
-    date: NaiveDate,
-    outflow: bool,
     /// The signed amount in units of `10^-fixed_scale` (see [`Run::fixed_scale`]).
-    fixed: i128,
-    /// For a converted transaction, its index in [`Converted`].
-    conversion: Option<usize>,
+    fixed: i64,
+    /// The transaction's date, copied so that measuring does not chase the pointer to it.
+    date: NaiveDate,
+    known: NaiveDate,
+    /// For a converted transaction, its index in [`Converted`]; else [`NOT_CONVERTED`].
+    conversion: u32,
+    /// The party credited (an index into the transaction's parties), or [`ROLLED_UP`].
+    party: u32,
 }
 
+const _: () = assert!(std::mem::size_of::<Item>() <= 64);
+
+/// [`Item::conversion`] of a transaction in the plan's own currency.
+const NOT_CONVERTED: u32 = u32::MAX;
+
+/// [`Item::party`] of roll-up credit.
+const ROLLED_UP: u32 = u32::MAX;
+
 impl Item<'_> {
+    /// The crediting role.
+    fn role(&self) -> &str {
+        match self.party {
+            ROLLED_UP => ROLLUP_ROLE,
+            i => self.txn.parties.get(i as usize).map_or("", |p| p.role.as_str()),
+        }
+    }
+
     /// The item as a credit to `payee`, for a statement line.
     fn credit(&self, payee: &str) -> Credit {
         Credit {
             txn_id: self.txn.id.clone(),
             payee: payee.to_string(),
-            role: self.role.to_string(),
+            role: self.role().to_string(),
             amount: self.amount,
             share: self.share,
         }
@@ -348,7 +365,7 @@ impl Item<'_> {
 
     /// The credited amount with its sign: outflows count against.
     fn signed(&self) -> Decimal {
-        if self.outflow { -self.amount } else { self.amount }
+        if self.txn.kind == TxnKind::Outflow { -self.amount } else { self.amount }
     }
 }
 
@@ -368,10 +385,10 @@ struct Run<'p, 'i> {
     /// Credited items, in the order the transactions were given (see [`Run::in_order`]).
     items: Vec<Item<'i>>,
     /// Per slot, the items it counts, in ascending item index.
-    members: Vec<Vec<usize>>,
+    members: Vec<Vec<u32>>,
     /// The items dated in the statement's period, sorted once in statement order (see
     /// [`Run::listed`]).
-    listing: Vec<usize>,
+    listing: Vec<u32>,
     /// Per slot, whether it pays per unit (so credit shares are summed too).
     per_unit: Vec<bool>,
     /// The scale every item's `fixed` amount is on, when every amount fits in integers; else
@@ -474,10 +491,10 @@ impl<'p, 'i> Run<'p, 'i> {
         let mut crediter = Crediter::new(&plan.crediting, self.digits);
         let mut parts = Vec::new();
         let mut counting = Vec::with_capacity(specs.len());
-        let mut members: Vec<Vec<usize>> =
-            specs.iter().map(|_| Vec::with_capacity(inputs.transactions.len())).collect();
+        let mut members: Vec<Vec<u32>> = specs.iter().map(|_| Vec::with_capacity(inputs.transactions.len())).collect();
         self.items.reserve(inputs.transactions.len());
         let mut finer = false;
+        let mut wide = false;
         // The slots measuring each kind: most transactions are ruled out by their kind alone.
         let mut by_kind: Vec<Vec<usize>> = Vec::new();
         for (s, spec) in specs.iter().enumerate() {
@@ -525,12 +542,12 @@ impl<'p, 'i> Run<'p, 'i> {
                 });
             }
             let outflow = txn.kind == TxnKind::Outflow;
-            let conversion = t.checked_sub(given);
+            let conversion = t.checked_sub(given).map_or(NOT_CONVERTED, |c| c as u32);
             parts.clear();
             crediter.parts_to(txn, &inputs.payee, &org_chart, &mut parts);
             for part in &parts {
                 let role = part.role(txn);
-                let index = self.items.len();
+                let index = self.items.len() as u32;
                 for &s in &counting {
                     let window = specs[s].window;
                     if specs[s].measure.counts_role(role) && window.is_none_or(|(f, t)| f <= date && date <= t) {
@@ -540,17 +557,25 @@ impl<'p, 'i> Run<'p, 'i> {
                 let amount = part.amount;
                 // Amounts in minor units now; the rare finer amount puts every item on its scale below.
                 let fixed = match amount.scale() <= self.digits {
-                    true => to_minor(amount, self.digits).0,
+                    true => i64::try_from(to_minor(amount, self.digits).0).unwrap_or_else(|_| {
+                        wide = true;
+                        0
+                    }),
                     false => 0,
                 };
                 finer |= amount.scale() > self.digits;
                 let fixed = if outflow { -fixed } else { fixed };
+                let party = match part.source {
+                    Source::Party(i) => i as u32,
+                    Source::Rollup => ROLLED_UP,
+                };
                 let share = part.share;
-                self.items.push(Item { txn, role, amount, share, known, date, outflow, fixed, conversion });
+                self.items.push(Item { txn, amount, share, fixed, date, known, conversion, party });
             }
         }
         self.members = members;
-        let mut listing: Vec<usize> = (0..self.items.len()).filter(|&i| self.items[i].date >= period.start).collect();
+        let mut listing: Vec<u32> =
+            (0..self.items.len() as u32).filter(|&i| self.items[i as usize].date >= period.start).collect();
         self.in_order(&mut listing);
         self.listing = listing;
         self.per_unit = (0..specs.len()).map(|_| false).collect();
@@ -559,7 +584,9 @@ impl<'p, 'i> Run<'p, 'i> {
                 self.per_unit[s] = true;
             }
         }
-        if finer {
+        if wide {
+            // Some amount does not fit 64 bits: measures sum `Decimal`s.
+        } else if finer {
             self.fix_amounts();
         } else {
             self.fixed_scale = Some(self.digits);
@@ -573,7 +600,8 @@ impl<'p, 'i> Run<'p, 'i> {
         let scale = self.items.iter().map(|i| i.amount.scale()).max().unwrap_or(0);
         for item in &mut self.items {
             let value = item.signed();
-            match 10i128.checked_pow(scale - value.scale()).and_then(|f| value.mantissa().checked_mul(f)) {
+            let fixed = 10i128.checked_pow(scale - value.scale()).and_then(|f| value.mantissa().checked_mul(f));
+            match fixed.and_then(|f| i64::try_from(f).ok()) {
                 Some(fixed) => item.fixed = fixed,
                 None => return,
             }
@@ -583,34 +611,35 @@ impl<'p, 'i> Run<'p, 'i> {
 
     /// How item `i`'s transaction was converted to the plan's currency, if it was.
     fn conversion(&self, i: usize) -> Option<&Conversion> {
-        self.converted.conversions.get(self.items[i].conversion?)
+        self.converted.conversions.get(self.items[i].conversion as usize)
     }
 
     /// Of `counted` (item indices), those dated in the statement's period, in statement
     /// order: picked from the listing sorted once, not sorted again per line.
-    fn listed(&self, counted: &[usize]) -> Vec<usize> {
+    fn listed(&self, counted: &[u32]) -> Vec<u32> {
         let mut marked = vec![false; self.items.len()];
         for &i in counted {
-            marked[i] = true;
+            marked[i as usize] = true;
         }
-        self.listing.iter().copied().filter(|&i| marked[i]).collect()
+        self.listing.iter().copied().filter(|&i| marked[i as usize]).collect()
     }
 
     /// Item indices sorted as statements list them: by date, then transaction, role and the
     /// rest, so the listing does not depend on the input order.
-    fn in_order(&self, indices: &mut [usize]) {
+    fn in_order(&self, indices: &mut [u32]) {
         // Sorted on one number per item, the date then the id's first 12 bytes, which orders
         // items as the full key does wherever the numbers differ: most comparisons then read
         // neither the item nor its transaction's id.
-        let number = |i: usize| {
-            let item = &self.items[i];
+        let number = |i: u32| {
+            let item = &self.items[i as usize];
             // Flipping the sign bit keeps the order of days before the common era too.
             let day = u128::from(item.date.num_days_from_ce().cast_unsigned() ^ 0x8000_0000);
             (day << 96) | (text_prefix(&item.txn.id) >> 32)
         };
-        let mut keyed: Vec<(u128, usize)> = indices.iter().map(|&i| (number(i), i)).collect();
+        let mut keyed: Vec<(u128, u32)> = indices.iter().map(|&i| (number(i), i)).collect();
         keyed.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0).then_with(|| item_key(&self.items[a.1]).cmp(&item_key(&self.items[b.1])))
+            let item = |i: u32| item_key(&self.items[i as usize]);
+            a.0.cmp(&b.0).then_with(|| item(a.1).cmp(&item(b.1)))
         });
         for (slot, (_, i)) in indices.iter_mut().zip(keyed) {
             *slot = i;
@@ -649,7 +678,7 @@ impl<'p, 'i> Run<'p, 'i> {
     fn counted(&self, s: usize, point: Point) -> impl Iterator<Item = &Item<'i>> + '_ {
         self.members[s]
             .iter()
-            .map(|&i| &self.items[i])
+            .map(|&i| &self.items[i as usize])
             .filter(move |item| item.date <= point.cutoff && item.known <= point.known_by)
     }
 
@@ -671,16 +700,14 @@ impl<'p, 'i> Run<'p, 'i> {
     /// have (the largest of the amounts'), in integers when they fit.
     fn sum(&self, s: usize, point: Point) -> Decimal {
         if let Some(fixed_scale) = self.fixed_scale {
-            let mut total: Option<i128> = Some(0);
+            // 64-bit amounts, fewer than 2^64 of them: the 128-bit total cannot overflow.
+            let mut total: i128 = 0;
             let mut scale = 0;
             for item in self.counted(s, point) {
-                total = total.and_then(|t| t.checked_add(item.fixed));
+                total += i128::from(item.fixed);
                 scale = scale.max(item.amount.scale());
             }
-            let exact = total.and_then(|t| {
-                let t = t / 10i128.pow(fixed_scale - scale);
-                Decimal::try_from_i128_with_scale(t, scale).ok()
-            });
+            let exact = Decimal::try_from_i128_with_scale(total / 10i128.pow(fixed_scale - scale), scale).ok();
             if let Some(exact) = exact {
                 return exact;
             }
@@ -745,7 +772,7 @@ fn text_prefix(text: &str) -> u128 {
 /// An item's place within its day: transaction, role, then anything that could tell two
 /// items with the same id apart.
 fn item_key<'a>(i: &'a Item) -> (&'a str, &'a str, Decimal, NaiveDate, TxnKind) {
-    (&i.txn.id, i.role, i.amount, i.known, i.txn.kind)
+    (&i.txn.id, i.role(), i.amount, i.known, i.txn.kind)
 }
 
 /// Refuses amounts the engine cannot hold safely (transactions are checked when credited).
@@ -971,8 +998,8 @@ fn statement_in_year(
     } else {
         Evaluation::nothing(plan)
     };
-    let mut late: Vec<usize> = (0..run.items.len())
-        .filter(|&i| run.items[i].txn.date < period.start && run.items[i].known >= period.start)
+    let mut late: Vec<u32> = (0..run.items.len() as u32)
+        .filter(|&i| run.items[i as usize].date < period.start && run.items[i as usize].known >= period.start)
         .collect();
     run.in_order(&mut late);
     let as_known = (!late.is_empty() && period.start > run.year_start)
@@ -989,7 +1016,7 @@ fn statement_in_year(
             let late_here: Vec<&Item> = late
                 .iter()
                 .filter(|&&i| run.slots.of_component(c).any(|s| run.members[s].binary_search(&i).is_ok()))
-                .map(|&i| &run.items[i])
+                .map(|&i| &run.items[i as usize])
                 .collect();
             let adjustment = explain::adjustment_line(
                 &run,
@@ -1010,7 +1037,7 @@ fn statement_in_year(
             lines.push(explain::plan_cap_line(&run, cap_now, cap_before, period));
         }
         if paid != recalculated {
-            let late_all: Vec<&Item> = late.iter().map(|&i| &run.items[i]).collect();
+            let late_all: Vec<&Item> = late.iter().map(|&i| &run.items[i as usize]).collect();
             adjustments.push(explain::adjustment_line(
                 &run,
                 PLAN_CAP_ID,

@@ -75,12 +75,12 @@ pub(super) fn component_line(run: &Run, c: usize, now: &Evaluation, before: &Eva
     let component = &plan.components[c];
     let (out, prev) = (&now.outcomes[c], &before.outcomes[c]);
     // A credit counted by two of a scorecard's KPIs is listed once.
-    let merged: Vec<usize>;
-    let counted: &[usize] = match run.slots.of_component(c).collect::<Vec<_>>()[..] {
+    let merged: Vec<u32>;
+    let counted: &[u32] = match run.slots.of_component(c).collect::<Vec<_>>()[..] {
         [] => &[],
         [s] => &run.members[s],
         ref several => {
-            let mut all: Vec<usize> = several.iter().flat_map(|&s| run.members[s].iter().copied()).collect();
+            let mut all: Vec<u32> = several.iter().flat_map(|&s| run.members[s].iter().copied()).collect();
             all.sort_unstable();
             all.dedup();
             merged = all;
@@ -88,11 +88,11 @@ pub(super) fn component_line(run: &Run, c: usize, now: &Evaluation, before: &Eva
         }
     };
     let listed = run.listed(counted);
-    let credits = listed.iter().map(|&i| run.items[i].credit(&run.inputs.payee)).collect();
+    let credits = listed.iter().map(|&i| run.items[i as usize].credit(&run.inputs.payee)).collect();
     let mut seen = Vec::new();
     let conversions: Vec<(&str, &Conversion)> = listed
         .iter()
-        .filter_map(|&i| run.conversion(i).map(|c| (run.items[i].txn.id.as_str(), c)))
+        .filter_map(|&i| run.conversion(i as usize).map(|c| (run.items[i as usize].txn.id.as_str(), c)))
         .filter(|(id, _)| {
             let first = !seen.contains(id);
             seen.push(*id);
