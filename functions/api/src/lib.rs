@@ -16,11 +16,34 @@ use std::sync::Arc;
 pub use error::ApiFailure;
 pub use routes::{RouteDef, router, table};
 
-/// What every handler shares: the store and the token validator. Built once per process.
+/// What every handler shares: the store, the token validator and the clock. Built once per
+/// process.
 #[derive(Clone)]
 pub struct AppState {
     /// Where records live.
     pub store: Arc<dyn Store>,
     /// Token validation, and the development issuer when running locally.
     pub auth: Arc<Auth>,
+    /// The firm's "today" when its settings fix none (a deployed firm).
+    pub clock: Clock,
+}
+
+/// Where the firm's "today" comes from when its settings carry no `as_of`: the system clock in
+/// production, a fixed date in tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// Today's date in UTC.
+    System,
+    /// Always this date.
+    Fixed(chrono::NaiveDate),
+}
+
+impl Clock {
+    /// Today's date.
+    pub fn today(self) -> chrono::NaiveDate {
+        match self {
+            Clock::System => chrono::Utc::now().date_naive(),
+            Clock::Fixed(date) => date,
+        }
+    }
 }

@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use plumbline_api::{AppState, auth::Auth, router};
+use plumbline_api::{AppState, Clock, auth::Auth, router};
 use plumbline_firm::api::{ApiError, Persona, StatementResponse, TokenResponse};
 use plumbline_firm::{Firm, Role};
 use plumbline_store::{EmbeddedStore, Store, seed};
@@ -33,7 +33,11 @@ async fn seeded() -> &'static (tempfile::TempDir, EmbeddedStore, Firm) {
 
 async fn harness() -> Harness {
     let (_, store, firm) = seeded().await;
-    let state = AppState { store: Arc::new(store.clone()) as Arc<dyn Store>, auth: Arc::new(Auth::development()) };
+    let state = AppState {
+        store: Arc::new(store.clone()) as Arc<dyn Store>,
+        auth: Arc::new(Auth::development()),
+        clock: Clock::System,
+    };
     Harness { app: router(state), firm }
 }
 

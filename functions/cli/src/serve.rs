@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use axum::Router;
-use plumbline_api::{AppState, auth::Auth};
+use plumbline_api::{AppState, Clock, auth::Auth};
 use plumbline_store::{EmbeddedStore, Store, seed};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -71,7 +71,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let record = seed::seed_firm_regulated(&store, &firm, &regulation, &at, &reason).await?;
         tracing::info!(seconds = started.elapsed().as_secs_f32(), audit_seq = record.seq, "seeded the demo firm");
     }
-    let state = AppState { store: Arc::new(store) as Arc<dyn Store>, auth: Arc::new(Auth::development()) };
+    let state =
+        AppState { store: Arc::new(store) as Arc<dyn Store>, auth: Arc::new(Auth::development()), clock: Clock::System };
     let app = app(state, &args.app_dir);
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.host, args.port))
         .await

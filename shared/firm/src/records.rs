@@ -22,6 +22,46 @@ pub struct FirmSettings {
     pub fiscal_year_start_month: u32,
 }
 
+/// The firm's settings as stored (`FIRM`/`SETTINGS`) and imported: without `as_of` the
+/// firm's "today" is the clock's date (a deployed firm); with it, that fixed date (the demo
+/// firm, tests). Reads turn it into [`FirmSettings`] with [`StoredSettings::resolve`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StoredSettings {
+    /// The firm's name.
+    pub name: String,
+    /// A fixed "today", when the data describes a past date; absent means the clock's date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<NaiveDate>,
+    /// Reporting currency.
+    pub base_currency: Currency,
+    /// Month (1-12) the fiscal year starts.
+    pub fiscal_year_start_month: u32,
+}
+
+impl StoredSettings {
+    /// The settings with `as_of` fixed: the stored date, else `today`.
+    pub fn resolve(self, today: NaiveDate) -> FirmSettings {
+        FirmSettings {
+            name: self.name,
+            as_of: self.as_of.unwrap_or(today),
+            base_currency: self.base_currency,
+            fiscal_year_start_month: self.fiscal_year_start_month,
+        }
+    }
+}
+
+impl From<FirmSettings> for StoredSettings {
+    fn from(s: FirmSettings) -> StoredSettings {
+        StoredSettings {
+            name: s.name,
+            as_of: Some(s.as_of),
+            base_currency: s.base_currency,
+            fiscal_year_start_month: s.fiscal_year_start_month,
+        }
+    }
+}
+
 /// What a person may do in Plumbline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

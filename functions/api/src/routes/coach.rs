@@ -6,8 +6,8 @@
 //! analysed, then kept in memory until the audit chain's head moves (every audited write moves
 //! it), so repeated calls are served from the same analysis.
 
-use super::{Body, Caller, Params, decode_all, people, settings, visible};
-use crate::AppState;
+use super::{Body, Caller, Params, decode_all, firm_settings, people, settings, visible};
+use crate::{AppState, Clock};
 use crate::authz;
 use crate::error::ApiFailure;
 use crate::write::{Change, Idempotency, commit, create, json, new_id, now, replace};
@@ -51,12 +51,8 @@ async fn of_kind<T: DeserializeOwned>(store: &dyn Store, kind: &str) -> Result<V
 }
 
 /// Reads every record the insights use from the store.
-pub(super) async fn load_firm(store: &dyn Store) -> Result<Firm, ApiFailure> {
-    let settings = store
-        .get(keys::FIRM, keys::FIRM_SETTINGS)
-        .await?
-        .ok_or(ApiFailure::Unprocessable { code: "no_firm", message: "no firm is loaded yet".into() })?
-        .decode()?;
+pub(super) async fn load_firm(store: &dyn Store, clock: Clock) -> Result<Firm, ApiFailure> {
+    let settings = firm_settings(store, clock).await?;
     let mut firm = Firm {
         settings,
         people: all(store, keys::PEOPLE).await?,
@@ -92,16 +88,16 @@ pub(super) async fn load_firm(store: &dyn Store) -> Result<Firm, ApiFailure> {
     Ok(firm)
 }
 
-/// The firm analysed for coaching, from memory while nothing audited has changed.
-pub async fn prepared(store: &Arc<dyn Store>) -> Result<Arc<Context>, ApiFailure> {
+/// The firm analysed for coaching, from memory while nothing audited has changed and the
+/// firm's "today" is the same.
+pub async fn prepared(store: &Arc<dyn Store>, clock: Clock) -> Result<Arc<Context>, ApiFailure> {
     let head = store.get(keys::AUDIT, keys::AUDIT_HEAD).await?;
-    let settings = store.get(keys::FIRM, keys::FIRM_SETTINGS).await?;
+    let settings = firm_settings(store.as_ref(), clock).await?;
     let key = format!(
-        "{:p}|{}|{}|{}",
+        "{:p}|{}|{}|{settings:?}",
         Arc::as_ptr(store) as *const (),
         head.as_ref().map_or(0, |h| h.version),
         head.as_ref().map(|h| h.data.to_string()).unwrap_or_default(),
-        settings.as_ref().map(|s| s.data.to_string()).unwrap_or_default()
     );
     // A panic elsewhere cannot leave the cache half-written: it holds one value or none.
     if let Some((k, ctx)) = PREPARED.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
@@ -109,7 +105,7 @@ pub async fn prepared(store: &Arc<dyn Store>) -> Result<Arc<Context>, ApiFailure
     {
         return Ok(ctx.clone());
     }
-    let firm = Arc::new(load_firm(store.as_ref()).await?);
+    let firm = Arc::new(load_firm(store.as_ref(), clock).await?);
     let ctx = tokio::task::spawn_blocking(move || Arc::new(analyse(firm))).await.map_err(|e| {
         ApiFailure::Unprocessable { code: "coaching_failed", message: format!("coaching analysis: {e}") }
     })?;
@@ -129,7 +125,7 @@ pub(super) async fn nudges(
 ) -> Result<Json<NudgesResponse>, ApiFailure> {
     let people = people(&state).await?;
     visible(&people, &person_id, "coaching", |p| authz::may_read_pay(&who, p, &people))?;
-    let ctx = prepared(&state.store).await?;
+    let ctx = prepared(&state.store, state.clock).await?;
     let messages = rep_nudges(&ctx, &person_id).into_iter().map(CoachMessage::template).collect();
     Ok(Json(NudgesResponse { person_id, as_of: ctx.as_of(), messages }))
 }
@@ -156,13 +152,13 @@ pub(super) async fn interventions(
         (_, Some(m)) => Some(visible(&people, &m, "team", |_| true)?.id.clone()),
         (_, None) => None,
     };
-    let ctx = prepared(&state.store).await?;
+    let ctx = prepared(&state.store, state.clock).await?;
     let messages = weekly_interventions(&ctx, manager_id.as_deref()).into_iter().map(CoachMessage::template).collect();
     Ok(Json(InterventionsResponse { manager_id, as_of: ctx.as_of(), messages }))
 }
 
 pub(super) async fn risk(State(state): State<AppState>) -> Result<Json<RiskResponse>, ApiFailure> {
-    let ctx = prepared(&state.store).await?;
+    let ctx = prepared(&state.store, state.clock).await?;
     Ok(Json(RiskResponse {
         as_of: ctx.as_of(),
         messages: leadership_risk(&ctx).into_iter().map(CoachMessage::template).collect(),
@@ -200,7 +196,7 @@ pub(super) async fn draft(
 ) -> Result<Json<ReviewDraft>, ApiFailure> {
     let people = people(&state).await?;
     managed(&who, &people, &person_id)?;
-    let ctx = prepared(&state.store).await?;
+    let ctx = prepared(&state.store, state.clock).await?;
     let period = review_period(query.from, query.to, ctx.as_of())?;
     review_draft(&ctx, &person_id, &period)
         .map(Json)
@@ -250,7 +246,7 @@ pub(super) async fn save_review(
     managed(&who, &people, &person_id)?;
     let as_of = settings(&state).await?.as_of;
     let period = review_period(Some(request.from), Some(request.to), as_of)?;
-    let ctx = prepared(&state.store).await?;
+    let ctx = prepared(&state.store, state.clock).await?;
     let draft = review_draft(&ctx, &person_id, &period)
         .ok_or_else(|| ApiFailure::not_found(format!("review for {person_id}")))?;
     let mut sections: Vec<SavedReviewSection> = draft
@@ -368,7 +364,16 @@ pub async fn run_weekly(
     store: &Arc<dyn Store>,
     word: impl AsyncFn(Finding, &[String]) -> CoachMessage,
 ) -> Result<WeeklyRun, ApiFailure> {
-    let ctx = prepared(store).await?;
+    run_weekly_at(store, Clock::System, word).await
+}
+
+/// [`run_weekly`] with the firm's "today" from `clock` when its settings fix none.
+pub async fn run_weekly_at(
+    store: &Arc<dyn Store>,
+    clock: Clock,
+    word: impl AsyncFn(Finding, &[String]) -> CoachMessage,
+) -> Result<WeeklyRun, ApiFailure> {
+    let ctx = prepared(store, clock).await?;
     let as_of = ctx.as_of();
     let pk = weekly_pk(as_of);
     let mut writes = Vec::new();

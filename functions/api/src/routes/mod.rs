@@ -14,7 +14,7 @@ mod plans;
 mod simulate;
 mod workflow;
 
-use crate::AppState;
+use crate::{AppState, Clock};
 use crate::auth::Principal;
 use crate::authz::{self, ANYONE, AUDITORS, Access, WRITERS};
 use crate::error::ApiFailure;
@@ -24,8 +24,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
 use axum::{Json, Router};
-use plumbline_firm::{FirmSettings, Person, Role, Team};
-use plumbline_store::{keys, query_all};
+use plumbline_firm::{FirmSettings, Person, Role, StoredSettings, Team};
+use plumbline_store::{Store, keys, query_all};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -468,8 +468,14 @@ pub fn table() -> Vec<RouteDef> {
             g.clone(),
             "/audit",
             Roles(AUDITORS),
-            "The audit log in chain order",
-            &[("after", "sequence number to start after"), ("limit", "page size")],
+            "The audit log in chain order, or newest first with order=newest",
+            &[
+                ("after", "sequence number to start after (chain order)"),
+                ("before", "sequence number to start below (order=newest)"),
+                ("order", "chain (default) or newest"),
+                ("cursor", "the next page's cursor"),
+                ("limit", "page size"),
+            ],
             None,
             "Page<AuditRecord>",
             get(audit::list),
@@ -756,9 +762,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
 
 /// The firm's settings; every route but sign-in needs a loaded firm.
 pub(crate) async fn settings(state: &AppState) -> Result<FirmSettings, ApiFailure> {
-    let item = state.store.get(keys::FIRM, keys::FIRM_SETTINGS).await?;
+    firm_settings(state.store.as_ref(), state.clock).await
+}
+
+/// The firm's settings with its "today": the stored `as_of`, else the clock's date.
+pub(crate) async fn firm_settings(store: &dyn Store, clock: Clock) -> Result<FirmSettings, ApiFailure> {
+    let item = store.get(keys::FIRM, keys::FIRM_SETTINGS).await?;
     let item = item.ok_or(ApiFailure::Unprocessable { code: "no_firm", message: "no firm is loaded yet".into() })?;
-    Ok(item.decode()?)
+    Ok(item.decode::<StoredSettings>()?.resolve(clock.today()))
 }
 
 /// Everyone, sorted by id.

@@ -38,7 +38,7 @@ pub(super) async fn hygiene(
     {
         return Err(ApiFailure::not_found(format!("team {team}")));
     }
-    let ctx = super::coach::prepared(&state.store).await?;
+    let ctx = super::coach::prepared(&state.store, state.clock).await?;
     let owners: BTreeSet<&str> = ctx.pipeline.open_deals().map(|d| d.owner.as_str()).collect();
     let out = people
         .iter()

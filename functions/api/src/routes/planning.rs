@@ -26,7 +26,7 @@ use plumbline_store::keys;
 /// The firm's records the planning requests read: the coaching snapshot plus month-end AUM
 /// (the wealth pipeline is valued at the scope's fee rate over AUM).
 async fn planning_firm(state: &AppState) -> Result<Firm, ApiFailure> {
-    let mut firm = load_firm(state.store.as_ref()).await?;
+    let mut firm = load_firm(state.store.as_ref(), state.clock).await?;
     for c in &firm.clients {
         firm.aum.extend(super::decode_all(state, &keys::aum(&c.id), "").await?);
     }

@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use plumbline_api::{AppState, auth::Auth, router};
+use plumbline_api::{AppState, Clock, auth::Auth, router};
 use plumbline_firm::api::TokenResponse;
 use plumbline_firm::{Firm, Person, Role};
 use plumbline_store::{EmbeddedStore, Store, seed};
@@ -67,7 +67,8 @@ async fn harness_with(regulation: &seed::RegulationSeed) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(EmbeddedStore::open(&dir.path().join("s.redb")).unwrap());
     seed::seed_firm_regulated(store.as_ref(), firm(), regulation, "2026-11-20T00:00:00Z", "test").await.unwrap();
-    let state = AppState { store: store.clone() as Arc<dyn Store>, auth: Arc::new(Auth::development()) };
+    let state =
+        AppState { store: store.clone() as Arc<dyn Store>, auth: Arc::new(Auth::development()), clock: Clock::System };
     Harness { app: router(state.clone()), store, firm: firm(), state, _dir: dir }
 }
 
