@@ -2,10 +2,8 @@
 //! statement carries the regulated statement (conduct gate, deferral, clawback) built from the
 //! seeded regulation, ledger and conduct events, and other people's statements are unchanged.
 
-mod common;
-
+use crate::common::{harness_regulated, planted, regulation};
 use axum::http::StatusCode;
-use common::{harness_regulated, planted, regulation};
 use plumbline_firm::api::StatementResponse;
 use plumbline_regulation::api::{PayDecisionResponse, RegulatedStatementResponse};
 use plumbline_regulation::{LineKind, regulated_statement};

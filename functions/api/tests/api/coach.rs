@@ -1,10 +1,8 @@
 //! The coaching routes over a seeded store: nudges, the weekly intervention list, the risk
 //! summary, and reviews drafted, saved and edited with audit records.
 
-mod common;
-
+use crate::common::harness;
 use axum::http::StatusCode;
-use common::harness;
 use plumbline_coach::api::{InterventionsResponse, NudgesResponse, RiskResponse};
 use plumbline_coach::{Detail, ReviewDraft};
 use plumbline_demo::{DemoOptions, generate};
@@ -127,6 +125,6 @@ async fn coaching_routes_serve_the_insights_and_reviews_are_saved_and_edited_wit
     assert!(audit.contains("coach.weekly"));
 }
 
-async fn list_now(h: &common::Harness, token: &str) -> Vec<plumbline_coach::api::CoachMessage> {
+async fn list_now(h: &crate::common::Harness, token: &str) -> Vec<plumbline_coach::api::CoachMessage> {
     h.get("/api/coach/interventions", token).await.parse::<InterventionsResponse>().messages
 }

@@ -1,10 +1,8 @@
 //! Quota allocation and territory balancing through the API (issue 9), on the demo firm: both
 //! computations, and both results submitted into the approvals flow and applied on approval.
 
-mod common;
-
+use crate::common::{Harness, harness};
 use axum::http::StatusCode;
-use common::{Harness, harness};
 use plumbline_firm::workflow::{Proposal, ProposalStatus, ProposedChange};
 use plumbline_firm::{Client, Division, Quota, Role};
 use plumbline_planning::{QuotaPlan, TerritoryProposal};

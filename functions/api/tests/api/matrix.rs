@@ -1,10 +1,8 @@
 //! Every route against every role, including reaching other people's records. The expected
 //! outcomes are written out by hand below; a route in the table without a row here fails.
 
-mod common;
-
+use crate::common::{Harness, harness};
 use axum::http::StatusCode;
-use common::{Harness, harness};
 use plumbline_firm::{Division, Role};
 use serde_json::{Value, json};
 

@@ -3,10 +3,8 @@
 //! on the generator's records (not the store's), the hygiene counts against the leadership
 //! summary, and the conduct pay effects against the regulation library.
 
-mod common;
-
+use crate::common::{Harness, harness_regulated, planted, regulation};
 use axum::http::StatusCode;
-use common::{Harness, harness_regulated, planted, regulation};
 use plumbline_engine::calc::Assignment;
 use plumbline_engine::simulate::{Comparison, compare};
 use plumbline_engine::{PayeeInputs, Period, Plan, TxnKind};

@@ -2,10 +2,8 @@
 //! transaction dated in it that arrives later is paid in the next open month as an
 //! adjustment line naming it and the closed month.
 
-mod common;
-
+use crate::common::harness;
 use axum::http::StatusCode;
-use common::harness;
 use plumbline_engine::statement::{LineKind, Statement};
 use plumbline_firm::{Division, Role};
 use rust_decimal::Decimal;

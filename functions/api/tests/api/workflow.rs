@@ -1,10 +1,8 @@
 //! Approvals, disputes, idempotency, pagination, the OpenAPI document and the audit chain,
 //! end to end through the router over a seeded demo firm.
 
-mod common;
-
+use crate::common::{Harness, harness};
 use axum::http::StatusCode;
-use common::{Harness, harness};
 use plumbline_firm::{Division, Person, Role};
 use plumbline_store::audit::{AuditRecord, verify};
 use plumbline_store::{Item, Store, keys};

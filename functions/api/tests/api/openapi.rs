@@ -2,10 +2,8 @@
 //! and real responses validate against their schemas; imports run in the background with
 //! progress and end with their report or every problem (docs/api.md, docs/imports.md).
 
-mod common;
-
+use crate::common::{Harness, harness};
 use axum::http::StatusCode;
-use common::{Harness, harness};
 use plumbline_firm::{Division, Role};
 use plumbline_store::audit::verify;
 use serde_json::{Value, json};
@@ -297,7 +295,7 @@ async fn an_import_runs_in_the_background_reports_progress_and_a_corrupted_one_c
     let h = harness().await;
     let doc = h.send("GET", "/api/openapi.json", None, None, None).await.json;
     let admin = h.token(&h.first(Role::Admin).id).await;
-    let files = plumbline_demo::to_files(h.firm, common::planted()).unwrap();
+    let files = plumbline_demo::to_files(h.firm, crate::common::planted()).unwrap();
     let csv = String::from_utf8(files.iter().find(|(n, _)| n == "opportunities.csv").unwrap().1.clone()).unwrap();
     let mut lines: Vec<String> = csv.lines().take(401).map(String::from).collect();
     let header: Vec<&str> = lines[0].split(',').collect();
