@@ -5,7 +5,8 @@ use crate::plan;
 use crate::problem::{ProblemCode, Problems};
 use crate::{Actor, FirmIndex, ImportKind, ImportRejected, ImportReport, Mapping, Progress, Step, content_hash, parse};
 use chrono::{DateTime, SecondsFormat, Utc};
-use plumbline_firm::{Client, FirmSettings, Opportunity, Person, Team};
+use plumbline_engine::Plan;
+use plumbline_firm::{Client, Opportunity, Person, StoredSettings, Team};
 use plumbline_store::audit::{AuditEntry, append_with, hash_json};
 use plumbline_store::{
     Condition, Item, MAX_TRANSACTION_WRITES, Store, StoreError, Write, keys, query_all, query_kind_all,
@@ -43,16 +44,18 @@ fn store_error(e: StoreError) -> ImportRejected {
     ImportRejected::Store { message: e.to_string() }
 }
 
-/// Reads the reference data an import validates against: settings, people, teams, and every
-/// person's clients and opportunities.
+/// Reads the reference data an import validates against: settings, people, teams, plan
+/// versions, and every person's clients and opportunities.
 pub async fn load_index(store: &dyn Store) -> Result<FirmIndex, StoreError> {
-    let settings = store.get(keys::FIRM, keys::FIRM_SETTINGS).await?.map(|i| i.decode::<FirmSettings>()).transpose()?;
+    let settings =
+        store.get(keys::FIRM, keys::FIRM_SETTINGS).await?.map(|i| i.decode::<StoredSettings>()).transpose()?;
     let people = decode_all::<Person>(query_all(store, keys::PEOPLE, "").await?)?;
     let teams = decode_all::<Team>(query_all(store, keys::TEAMS, "").await?)?;
     // Both live under their owner (docs/store.md): read by kind, a page at a time for the firm.
     let clients = decode_all::<Client>(query_kind_all(store, keys::kind::CLIENTS).await?)?;
     let opportunities = decode_all::<Opportunity>(query_kind_all(store, keys::kind::OPPORTUNITIES).await?)?;
-    Ok(FirmIndex::new(settings.map(|s| s.base_currency), people, teams, clients, opportunities))
+    let plans = decode_all::<Plan>(query_all(store, keys::PLANS, "").await?)?;
+    Ok(FirmIndex::new(settings.map(|s| s.base_currency), people, teams, clients, opportunities).with_plans(plans))
 }
 
 fn decode_all<T: serde::de::DeserializeOwned>(items: Vec<Item>) -> Result<Vec<T>, StoreError> {

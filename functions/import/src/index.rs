@@ -1,7 +1,7 @@
-//! What an import checks references against: the firm's people, teams, clients and
-//! opportunities as plain data, read from the store before validation.
+//! What an import checks references against: the firm's people, teams, clients,
+//! opportunities and plan versions as plain data, read from the store before validation.
 
-use plumbline_engine::Currency;
+use plumbline_engine::{Currency, Plan};
 use plumbline_firm::{Client, Opportunity, Person, Team};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,6 +18,8 @@ pub struct FirmIndex {
     pub clients: BTreeMap<String, Client>,
     /// Opportunities by id.
     pub opportunities: BTreeMap<String, Opportunity>,
+    /// Plan versions by id and version.
+    pub plans: BTreeMap<(String, u32), Plan>,
 }
 
 impl FirmIndex {
@@ -35,7 +37,14 @@ impl FirmIndex {
             teams: teams.into_iter().map(|t| t.id).collect(),
             clients: clients.into_iter().map(|c| (c.id.clone(), c)).collect(),
             opportunities: opportunities.into_iter().map(|o| (o.id.clone(), o)).collect(),
+            plans: BTreeMap::new(),
         }
+    }
+
+    /// The index with these plan versions.
+    pub fn with_plans(mut self, plans: Vec<Plan>) -> FirmIndex {
+        self.plans = plans.into_iter().map(|p| ((p.id.clone(), p.version), p)).collect();
+        self
     }
 
     /// The person with this work e-mail (case-insensitive).

@@ -8,7 +8,10 @@ use crate::values::Sign;
 use crate::{ImportedOpportunity, Records, Skipped};
 use chrono::NaiveDate;
 use plumbline_engine::{Party, Transaction};
-use plumbline_firm::{Activity, AumSnapshot, ComplianceEvent, Flow, ForecastCategory, Opportunity, Person, Stage};
+use plumbline_firm::{
+    Activity, AumSnapshot, Client, ComplianceEvent, Flow, ForecastCategory, Opportunity, Person, PlanAssignment, Quota,
+    Stage, Team,
+};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,6 +80,29 @@ pub(crate) const COMPLIANCE: &[FieldDef] =
 /// Activity fields (CRM activity export).
 pub(crate) const ACTIVITY: &[FieldDef] =
     &[req("id"), req("date"), req("person_id"), req("client_id"), opt("opportunity_id"), req("kind")];
+
+/// Team fields.
+pub(crate) const TEAM: &[FieldDef] = &[req("id"), req("name"), req("division"), req("region"), req("manager_id")];
+/// Client fields.
+pub(crate) const CLIENT: &[FieldDef] = &[
+    req("id"),
+    req("name"),
+    req("division"),
+    opt("segment"),
+    req("owner_id"),
+    req("region"),
+    opt("domain"),
+    req("since"),
+    req("wallet_estimate"),
+    opt("currency"),
+];
+/// Quota fields.
+pub(crate) const QUOTA: &[FieldDef] = &[req("person_id"), req("year_start"), req("amount"), opt("currency")];
+/// Plan assignment fields.
+pub(crate) const ASSIGNMENT: &[FieldDef] =
+    &[req("person_id"), req("plan_id"), req("plan_version"), req("from"), opt("to")];
+
+const DIVISIONS: &str = "wealth, asset_servicing";
 
 const STAGES: &str = "prospecting, qualification, proposal, negotiation, closed_won, closed_lost";
 
@@ -316,7 +342,7 @@ pub(crate) fn people(
         let name = row.req("name");
         let role = row.choice("role", "rep, manager, designer, compliance, admin, leadership", true);
         let title = row.req("title");
-        let division = row.choice("division", "wealth, asset_servicing", false);
+        let division = row.choice("division", DIVISIONS, false);
         let team_id = Known::Team.opt(row, index, "team_id");
         let manager_id = row.text("manager_id");
         let region = row.req("region");
@@ -573,4 +599,146 @@ pub(crate) fn activities(
         Some(Activity { id, date, person_id, client_id, opportunity_id, kind })
     });
     Records::Activities(rows)
+}
+
+/// Sales teams. The manager must be a person in the firm, except while the firm has no people
+/// yet: an empty firm loads its teams before the roster whose people belong to them.
+pub(crate) fn teams(
+    table: &Table,
+    file: &str,
+    index: &FirmIndex,
+    problems: &mut Problems,
+    skipped: &mut Vec<Skipped>,
+) -> Records {
+    let mut seen = Seen::default();
+    let rows = each_row(table, file, problems, skipped, |row| {
+        let id = seen.unique(row, "id");
+        let name = row.req("name");
+        let division = row.choice("division", DIVISIONS, true);
+        let region = row.req("region");
+        let manager_id =
+            if index.people.is_empty() { row.req("manager_id") } else { Known::Person.req(row, index, "manager_id") };
+        let (Some(id), Some(name), Some(division), Some(region), Some(manager_id)) =
+            (id, name, division, region, manager_id)
+        else {
+            return None;
+        };
+        Some(Team { id, name, division, region, manager_id })
+    });
+    Records::Teams(rows)
+}
+
+/// Clients and institutions, each filed under its relationship owner.
+pub(crate) fn clients(
+    table: &Table,
+    file: &str,
+    index: &FirmIndex,
+    problems: &mut Problems,
+    skipped: &mut Vec<Skipped>,
+) -> Records {
+    let mut seen = Seen::default();
+    let rows = each_row(table, file, problems, skipped, |row| {
+        let id = seen.unique(row, "id");
+        let name = row.req("name");
+        let division = row.choice("division", DIVISIONS, true);
+        let segment = row.text("segment").unwrap_or_default();
+        let owner_id = Known::Person.req(row, index, "owner_id");
+        let region = row.req("region");
+        let domain = row.text("domain").unwrap_or_default().to_ascii_lowercase();
+        let since = row.date("since", true);
+        let currency = row.currency("currency", index.base_currency.as_ref());
+        let wallet_estimate = row.money("wallet_estimate", currency.as_ref(), Sign::NonNegative);
+        let (
+            Some(id),
+            Some(name),
+            Some(division),
+            Some(owner_id),
+            Some(region),
+            Some(since),
+            Some(wallet_estimate),
+            Some(currency),
+        ) = (id, name, division, owner_id, region, since, wallet_estimate, currency)
+        else {
+            return None;
+        };
+        Some(Client { id, name, division, segment, owner_id, region, domain, since, wallet_estimate, currency })
+    });
+    Records::Clients(rows)
+}
+
+/// Annual quotas: one per person and plan year.
+pub(crate) fn quotas(
+    table: &Table,
+    file: &str,
+    index: &FirmIndex,
+    problems: &mut Problems,
+    skipped: &mut Vec<Skipped>,
+) -> Records {
+    let mut seen = Seen::default();
+    let rows = each_row(table, file, problems, skipped, |row| {
+        let person_id = Known::Person.req(row, index, "person_id");
+        let year_start = row.date("year_start", true);
+        if let (Some(p), Some(y)) = (&person_id, year_start) {
+            let column = row.column_of("year_start");
+            seen.check(row, &column, &format!("{p} from {y}"));
+        }
+        let currency = row.currency("currency", index.base_currency.as_ref());
+        let amount = row.money("amount", currency.as_ref(), Sign::NonNegative);
+        let (Some(person_id), Some(year_start), Some(amount), Some(currency)) =
+            (person_id, year_start, amount, currency)
+        else {
+            return None;
+        };
+        Some(Quota { person_id, year_start, amount, currency })
+    });
+    Records::Quotas(rows)
+}
+
+/// Plan assignments: the plan version must be in the firm (import plans first).
+pub(crate) fn assignments(
+    table: &Table,
+    file: &str,
+    index: &FirmIndex,
+    problems: &mut Problems,
+    skipped: &mut Vec<Skipped>,
+) -> Records {
+    let mut seen = Seen::default();
+    let rows = each_row(table, file, problems, skipped, |row| {
+        let person_id = Known::Person.req(row, index, "person_id");
+        let plan_id = row.req("plan_id");
+        let version = row.req("plan_version");
+        let plan_version = version.as_deref().and_then(|v| {
+            let parsed = v.parse::<u32>().ok().filter(|n| *n > 0);
+            if parsed.is_none() {
+                let column = row.column_of("plan_version");
+                row.problem(&column, Some(v), ProblemCode::BadValue, "plan_version must be a whole number, 1 or more");
+            }
+            parsed
+        });
+        if let (Some(id), Some(v)) = (&plan_id, plan_version)
+            && !index.plans.contains_key(&(id.clone(), v))
+        {
+            let column = row.column_of("plan_id");
+            let message = format!("plan {id} version {v} is not in the firm (import the plan first)");
+            row.problem(&column, Some(id), ProblemCode::UnknownReference, message);
+        }
+        let from = row.date("from", true);
+        let to = row.date("to", false);
+        if let (Some(p), Some(f)) = (&person_id, from) {
+            let column = row.column_of("from");
+            seen.check(row, &column, &format!("{p} from {f}"));
+        }
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            let column = row.column_of("to");
+            row.problem(&column, Some(&t.to_string()), ProblemCode::BadValue, format!("to is before from ({f})"));
+        }
+        let (Some(person_id), Some(plan_id), Some(plan_version), Some(from)) = (person_id, plan_id, plan_version, from)
+        else {
+            return None;
+        };
+        Some(PlanAssignment { person_id, plan_id, plan_version, from, to })
+    });
+    Records::Assignments(rows)
 }

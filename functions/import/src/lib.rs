@@ -6,6 +6,7 @@
 //! stored items they replace in, groups of conditional writes out. [`run`] does the IO: reads
 //! the reference data, parses, plans, and commits. The design is in docs/imports.md.
 
+mod documents;
 mod ics;
 pub mod index;
 mod kinds;
@@ -26,12 +27,15 @@ pub use plumbline_firm::imports::{
 pub use table::FieldDef;
 
 use chrono::NaiveDate;
-use plumbline_engine::Transaction;
-use plumbline_firm::{Activity, AumSnapshot, ComplianceEvent, Flow, Opportunity, Person};
+use plumbline_engine::{Plan, Transaction};
+use plumbline_firm::{
+    Activity, AumSnapshot, Client, ComplianceEvent, Flow, Opportunity, Person, PlanAssignment, Quota, StoredSettings,
+    Team,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// Our fields for a kind of import (CSV kinds; the calendar has none).
+/// Our fields for a kind of import (CSV kinds; the calendar and JSON documents have none).
 pub fn fields(kind: ImportKind) -> &'static [FieldDef] {
     match kind {
         ImportKind::Opportunities => kinds::OPPORTUNITY,
@@ -41,7 +45,11 @@ pub fn fields(kind: ImportKind) -> &'static [FieldDef] {
         ImportKind::Flows => kinds::FLOW,
         ImportKind::Compliance => kinds::COMPLIANCE,
         ImportKind::Activities => kinds::ACTIVITY,
-        ImportKind::Calendar => &[],
+        ImportKind::Teams => kinds::TEAM,
+        ImportKind::Clients => kinds::CLIENT,
+        ImportKind::Quotas => kinds::QUOTA,
+        ImportKind::Assignments => kinds::ASSIGNMENT,
+        ImportKind::Calendar | ImportKind::Settings | ImportKind::Plans => &[],
     }
 }
 
@@ -71,6 +79,18 @@ pub enum Records {
     Compliance(Vec<(u64, ComplianceEvent)>),
     /// Activities (CSV or calendar).
     Activities(Vec<(u64, Activity)>),
+    /// The firm's settings (one document).
+    Settings(Vec<(u64, StoredSettings)>),
+    /// A plan version (one document).
+    Plans(Vec<(u64, Plan)>),
+    /// Teams.
+    Teams(Vec<(u64, Team)>),
+    /// Clients.
+    Clients(Vec<(u64, Client)>),
+    /// Quotas.
+    Quotas(Vec<(u64, Quota)>),
+    /// Plan assignments.
+    Assignments(Vec<(u64, PlanAssignment)>),
 }
 
 impl Records {
@@ -84,6 +104,12 @@ impl Records {
             Records::Flows(r) => r.len(),
             Records::Compliance(r) => r.len(),
             Records::Activities(r) => r.len(),
+            Records::Settings(r) => r.len(),
+            Records::Plans(r) => r.len(),
+            Records::Teams(r) => r.len(),
+            Records::Clients(r) => r.len(),
+            Records::Quotas(r) => r.len(),
+            Records::Assignments(r) => r.len(),
         }
     }
 
@@ -153,12 +179,17 @@ pub fn parse(
         );
         return problems.into_result(empty(kind, file));
     }
+    let documents = [ImportKind::Calendar, ImportKind::Settings, ImportKind::Plans];
+    if documents.contains(&kind) && mapping.is_some() {
+        problems.push(None, None, None, ProblemCode::BadMapping, format!("{kind} files take no mapping"));
+    }
     let (records, rows, defaulted) = if kind == ImportKind::Calendar {
-        if mapping.is_some() {
-            problems.push(None, None, None, ProblemCode::BadMapping, "calendar files take no mapping");
-        }
         let (records, rows) = ics::activities(bytes, index, &mut problems, &mut skipped);
         (records, rows, Vec::new())
+    } else if kind == ImportKind::Settings {
+        (documents::settings(bytes, &mut problems), 1, Vec::new())
+    } else if kind == ImportKind::Plans {
+        (documents::plan(bytes, index, &mut problems), 1, Vec::new())
     } else {
         let chosen = match mapping {
             Some(m) => m.clone(),
@@ -177,7 +208,13 @@ pub fn parse(
             ImportKind::Aum => kinds::aum,
             ImportKind::Flows => kinds::flows,
             ImportKind::Compliance => kinds::compliance,
-            ImportKind::Activities | ImportKind::Calendar => kinds::activities,
+            ImportKind::Teams => kinds::teams,
+            ImportKind::Clients => kinds::clients,
+            ImportKind::Quotas => kinds::quotas,
+            ImportKind::Assignments => kinds::assignments,
+            ImportKind::Activities | ImportKind::Calendar | ImportKind::Settings | ImportKind::Plans => {
+                kinds::activities
+            }
         };
         let records = read(&t, file, index, &mut problems, &mut skipped);
         (records, t.len(), t.defaulted.clone())

@@ -9,9 +9,10 @@
 
 use crate::{Batch, Counts, Records};
 use chrono::NaiveDate;
-use plumbline_engine::Transaction;
+use plumbline_engine::{Plan as PlanVersion, Transaction};
 use plumbline_firm::{
-    Activity, AumSnapshot, ComplianceEvent, Flow, Opportunity, OpportunityChange, OpportunityField, Person, Stage,
+    Activity, AumSnapshot, Client, ComplianceEvent, Flow, Opportunity, OpportunityChange, OpportunityField, Person,
+    PlanAssignment, Quota, Stage, StoredSettings, Team,
 };
 use plumbline_store::{Condition, Item, StoreError, Write, keys};
 use serde::Serialize;
@@ -96,6 +97,60 @@ impl Stored for Activity {
     }
 }
 
+impl Stored for StoredSettings {
+    fn identity(&self) -> String {
+        keys::FIRM_SETTINGS.to_string()
+    }
+    fn keys(&self) -> Vec<(String, String)> {
+        vec![(keys::FIRM.to_string(), keys::FIRM_SETTINGS.to_string())]
+    }
+}
+
+impl Stored for PlanVersion {
+    fn identity(&self) -> String {
+        keys::plan_version(&self.id, self.version)
+    }
+    fn keys(&self) -> Vec<(String, String)> {
+        vec![(keys::PLANS.to_string(), keys::plan_version(&self.id, self.version))]
+    }
+}
+
+impl Stored for Team {
+    fn identity(&self) -> String {
+        self.id.clone()
+    }
+    fn keys(&self) -> Vec<(String, String)> {
+        vec![(keys::TEAMS.to_string(), self.id.clone())]
+    }
+}
+
+impl Stored for Client {
+    fn identity(&self) -> String {
+        self.id.clone()
+    }
+    fn keys(&self) -> Vec<(String, String)> {
+        vec![(keys::clients(&self.owner_id), self.id.clone())]
+    }
+}
+
+impl Stored for Quota {
+    fn identity(&self) -> String {
+        format!("{}#{}", self.person_id, self.year_start)
+    }
+    fn keys(&self) -> Vec<(String, String)> {
+        vec![(keys::quotas(&self.person_id), self.year_start.to_string())]
+    }
+}
+
+impl Stored for PlanAssignment {
+    fn identity(&self) -> String {
+        format!("{}#{}", self.person_id, self.from)
+    }
+    fn keys(&self) -> Vec<(String, String)> {
+        vec![(keys::assignments(&self.person_id), self.from.to_string())]
+    }
+}
+
 /// The writes a batch needs, grouped so that each group is committed whole.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -113,10 +168,16 @@ impl Plan {
 }
 
 /// The partitions whose items a batch may replace: where its records go, plus every
-/// opportunity partition for opportunities (an owner change moves the item between them).
+/// opportunity (client) partition for opportunities (clients): an owner change moves the item.
 pub fn partitions(batch: &Batch, people: &[String]) -> Vec<String> {
     let mut out: Vec<String> = match &batch.records {
         Records::Opportunities(_) => people.iter().map(|p| keys::opportunities(p)).collect(),
+        Records::Clients(_) => people.iter().map(|p| keys::clients(p)).collect(),
+        Records::Settings(_) => vec![keys::FIRM.to_string()],
+        Records::Plans(_) => vec![keys::PLANS.to_string()],
+        Records::Teams(_) => vec![keys::TEAMS.to_string()],
+        Records::Quotas(r) => pks(r),
+        Records::Assignments(r) => pks(r),
         Records::People(_) => vec![keys::PEOPLE.to_string()],
         Records::Transactions(r) => pks(r),
         Records::Aum(r) => pks(r),
@@ -153,6 +214,12 @@ pub fn plan(batch: &Batch, existing: &[Item], today: NaiveDate) -> Result<Plan, 
         Records::Flows(r) => diff(r, existing, |_, _| Ok(Vec::new())),
         Records::Compliance(r) => diff(r, existing, |_, _| Ok(Vec::new())),
         Records::Activities(r) => diff(r, existing, |_, _| Ok(Vec::new())),
+        Records::Settings(r) => diff(r, existing, |_, _| Ok(Vec::new())),
+        Records::Plans(r) => diff(r, existing, |_, _| Ok(Vec::new())),
+        Records::Teams(r) => diff(r, existing, |_, _| Ok(Vec::new())),
+        Records::Clients(r) => diff(r, existing, |_, _| Ok(Vec::new())),
+        Records::Quotas(r) => diff(r, existing, |_, _| Ok(Vec::new())),
+        Records::Assignments(r) => diff(r, existing, |_, _| Ok(Vec::new())),
     }
 }
 

@@ -57,3 +57,10 @@ async fn dynamo_roster_transactions_and_calendar_apply_by_identity() {
     scenarios::other_kinds_apply_and_move_by_identity(&store).await;
     drop_table(&store).await;
 }
+
+#[tokio::test]
+async fn dynamo_an_empty_table_loads_settings_plans_quotas_and_assignments() {
+    let Some(store) = fresh_store("firm").await else { return };
+    scenarios::an_empty_store_loads_settings_plans_quotas_and_assignments(&store).await;
+    drop_table(&store).await;
+}

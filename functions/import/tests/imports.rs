@@ -254,6 +254,59 @@ async fn embedded_roster_transactions_and_calendar_apply_by_identity() {
 }
 
 #[tokio::test]
+async fn embedded_an_empty_store_loads_settings_plans_quotas_and_assignments() {
+    let (_dir, store) = embedded();
+    scenarios::an_empty_store_loads_settings_plans_quotas_and_assignments(&store).await;
+}
+
+#[test]
+fn settings_and_plan_documents_are_rejected_at_their_json_paths() {
+    let at = |kind, bytes: &str| {
+        let found = problems(parse(kind, "doc.json", bytes.as_bytes(), None, &index()));
+        found.into_iter().map(|p| (p.row, p.column, p.code)).collect::<Vec<_>>()
+    };
+    let settings = r#"{ "name": " ", "base_currency": "pounds", "fiscal_year_start_month": 13, "as_of": "2026-02-30", "fiscal_year": 4 }"#;
+    assert_eq!(
+        at(ImportKind::Settings, settings),
+        [
+            (None, Some("fiscal_year".into()), ProblemCode::BadValue),
+            (None, Some("name".into()), ProblemCode::Blank),
+            (None, Some("base_currency".into()), ProblemCode::BadValue),
+            (None, Some("fiscal_year_start_month".into()), ProblemCode::BadValue),
+            (None, Some("as_of".into()), ProblemCode::BadDate),
+        ]
+    );
+    assert_eq!(at(ImportKind::Settings, "{\n  \"name\": \"x\",\n  oops"), [(Some(3), None, ProblemCode::Malformed)]);
+    let plan = String::from_utf8(fixture("plan_as_seller.json")).unwrap();
+    let broken = plan.replace("\"rate\": \"0.12\"", "\"rate\": \"1.5\"").replace("\"version\": 1", "\"version\": 0");
+    assert_eq!(
+        at(ImportKind::Plans, &broken),
+        [
+            (None, Some("version".into()), ProblemCode::BadValue),
+            (None, Some("components[0].tiers[1].rate".into()), ProblemCode::BadValue),
+        ]
+    );
+    let mapping = Mapping::identity(ImportKind::Plans);
+    let with_mapping = parse(ImportKind::Plans, "p.json", plan.as_bytes(), Some(&mapping), &index());
+    assert_eq!(located(&problems(with_mapping)), [(None, None, ProblemCode::BadMapping)]);
+    // A plan assignment names a plan version in the firm; this index holds none.
+    let assignment = "person_id,plan_id,plan_version,from,to\nP2,as-seller,1,2026-01-01,\n";
+    assert_eq!(
+        at(ImportKind::Assignments, assignment),
+        [(Some(2), Some("plan_id".into()), ProblemCode::UnknownReference)]
+    );
+    let quotas = "person_id,year_start,amount,currency\nP2,2026-01-01,10.001,\nP2,2026-01-01,5,\nP7,2026-01-01,5,\n";
+    assert_eq!(
+        at(ImportKind::Quotas, quotas),
+        [
+            (Some(2), Some("amount".into()), ProblemCode::BadAmount),
+            (Some(3), Some("year_start".into()), ProblemCode::DuplicateId),
+            (Some(4), Some("person_id".into()), ProblemCode::UnknownReference),
+        ]
+    );
+}
+
+#[tokio::test]
 async fn only_admins_and_compliance_officers_may_import() {
     let (_dir, store) = embedded();
     let rep = Actor { id: "P2".into(), role: Role::Rep };
@@ -268,5 +321,8 @@ async fn only_admins_and_compliance_officers_may_import() {
     assert!(matches!(result, Err(ImportRejected::Forbidden { .. })), "{result:?}");
     assert!(ImportKind::Compliance.allows(Role::Compliance));
     assert!(!ImportKind::People.allows(Role::Compliance));
+    for kind in [ImportKind::Settings, ImportKind::Plans, ImportKind::Quotas, ImportKind::Assignments] {
+        assert!(kind.allows(Role::Admin) && Role::ALL.iter().all(|r| *r == Role::Admin || !kind.allows(*r)), "{kind}");
+    }
     assert!(!ImportKind::Opportunities.allows(Role::Leadership));
 }

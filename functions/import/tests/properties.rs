@@ -50,7 +50,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    fn parsing_never_panics_and_rejections_name_the_file(bytes in proptest::collection::vec(any::<u8>(), 0..400), k in 0usize..8) {
+    fn parsing_never_panics_and_rejections_name_the_file(bytes in proptest::collection::vec(any::<u8>(), 0..400), k in 0usize..ImportKind::ALL.len()) {
         let kind = ImportKind::ALL[k];
         match parse(kind, "fuzz.csv", &bytes, None, &index()) {
             Ok(batch) => prop_assert!(batch.records.len() <= batch.rows),

@@ -285,7 +285,7 @@ pub enum ResolveRequest {
 pub struct ImportUpload {
     /// The file's name, for messages and the audit log.
     pub file_name: String,
-    /// The file's text (CSV, or iCalendar for `calendar`).
+    /// The file's text (CSV; iCalendar for `calendar`; JSON for `settings` and `plans`).
     pub content: String,
     /// A column mapping (docs/imports.md), when the columns are not our field names.
     #[serde(default, skip_serializing_if = "Option::is_none")]

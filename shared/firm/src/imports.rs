@@ -27,11 +27,23 @@ pub enum ImportKind {
     Activities,
     /// Calendar events (iCalendar `.ics`) as activities.
     Calendar,
+    /// The firm's settings (JSON): name, base currency, fiscal year start, optional as-of date.
+    Settings,
+    /// One compensation plan version (JSON), validated as the engine validates plans.
+    Plans,
+    /// Sales teams and regions.
+    Teams,
+    /// Clients and institutions with their relationship owner.
+    Clients,
+    /// Annual quotas per person and plan year.
+    Quotas,
+    /// Effective-dated plan assignments.
+    Assignments,
 }
 
 impl ImportKind {
     /// Every kind, in documentation order.
-    pub const ALL: [ImportKind; 8] = [
+    pub const ALL: [ImportKind; 14] = [
         ImportKind::Opportunities,
         ImportKind::People,
         ImportKind::Transactions,
@@ -40,6 +52,33 @@ impl ImportKind {
         ImportKind::Compliance,
         ImportKind::Activities,
         ImportKind::Calendar,
+        ImportKind::Settings,
+        ImportKind::Plans,
+        ImportKind::Teams,
+        ImportKind::Clients,
+        ImportKind::Quotas,
+        ImportKind::Assignments,
+    ];
+
+    /// The order that loads an empty firm: each kind refers only to kinds before it
+    /// (settings give the base currency blank currency cells take; assignments name people and
+    /// plan versions; transactions name people and clients). A team's manager is the one
+    /// reference that points forward (teams come before the people who belong to them).
+    pub const LOAD_ORDER: [ImportKind; 14] = [
+        ImportKind::Settings,
+        ImportKind::Plans,
+        ImportKind::Teams,
+        ImportKind::People,
+        ImportKind::Clients,
+        ImportKind::Quotas,
+        ImportKind::Assignments,
+        ImportKind::Transactions,
+        ImportKind::Aum,
+        ImportKind::Flows,
+        ImportKind::Opportunities,
+        ImportKind::Activities,
+        ImportKind::Calendar,
+        ImportKind::Compliance,
     ];
 
     /// The kind's name in URLs, the CLI and mapping files.
@@ -53,11 +92,18 @@ impl ImportKind {
             ImportKind::Compliance => "compliance",
             ImportKind::Activities => "activities",
             ImportKind::Calendar => "calendar",
+            ImportKind::Settings => "settings",
+            ImportKind::Plans => "plans",
+            ImportKind::Teams => "teams",
+            ImportKind::Clients => "clients",
+            ImportKind::Quotas => "quotas",
+            ImportKind::Assignments => "assignments",
         }
     }
 
-    /// Whether a person in this role may import this kind: admins import everything;
-    /// compliance officers may also import compliance events.
+    /// Whether a person in this role may import this kind: admins import everything (the firm's
+    /// settings, plans, quotas and assignments only they); compliance officers may also import
+    /// compliance events.
     pub fn allows(self, role: Role) -> bool {
         role == Role::Admin || (self == ImportKind::Compliance && role == Role::Compliance)
     }

@@ -7,10 +7,10 @@
 //! it), so repeated calls are served from the same analysis.
 
 use super::{Body, Caller, Params, decode_all, firm_settings, people, settings, visible};
-use crate::{AppState, Clock};
 use crate::authz;
 use crate::error::ApiFailure;
 use crate::write::{Change, Idempotency, commit, create, json, new_id, now, replace};
+use crate::{AppState, Clock};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;

@@ -14,10 +14,10 @@ mod plans;
 mod simulate;
 mod workflow;
 
-use crate::{AppState, Clock};
 use crate::auth::Principal;
 use crate::authz::{self, ANYONE, AUDITORS, Access, WRITERS};
 use crate::error::ApiFailure;
+use crate::{AppState, Clock};
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request, State};
 use axum::http::{Method, request::Parts};
 use axum::middleware::Next;

@@ -230,3 +230,71 @@ pub async fn other_kinds_apply_and_move_by_identity(store: &dyn Store) {
     assert_eq!(ids(store, &keys::activities("P2")).await, ["2026-11-03#evt-1@firm.example"]);
     assert!(audit::verify(store).await.unwrap().ok);
 }
+
+/// An empty store loads a firm in the documented order (settings, plan, teams, people,
+/// clients, quotas, assignments); a bad assignments file and a changed plan version are refused
+/// without writing; a re-sent file changes nothing; only admins load the firm's definition.
+pub async fn an_empty_store_loads_settings_plans_quotas_and_assignments(store: &dyn Store) {
+    use plumbline_firm::{PlanAssignment, Quota, StoredSettings};
+    let none = BTreeSet::new();
+    let settings = br#"{ "name": "Test Firm", "base_currency": "USD", "fiscal_year_start_month": 1 }"#;
+    let report = import(store, ImportKind::Settings, "firm.json", settings).await.expect("settings");
+    assert_eq!((report.rows, report.records, report.counts.created, report.audit_seqs), (1, 1, 1, (1, 1)));
+    let stored: StoredSettings = store.get(keys::FIRM, keys::FIRM_SETTINGS).await.unwrap().unwrap().decode().unwrap();
+    assert_eq!(stored.as_of, None, "no as_of: the firm's today is the clock's");
+    let plan = fixture("plan_as_seller.json");
+    assert_eq!(import(store, ImportKind::Plans, "as-seller-v1.json", &plan).await.expect("plan").counts.created, 1);
+    let teams = "id,name,division,region,manager_id\nT1,New York,asset_servicing,New York,P1\n";
+    import(store, ImportKind::Teams, "teams.csv", teams.as_bytes()).await.expect("teams");
+    let roster = "id,name,email,role,title,division,team_id,manager_id,region,hire_date,fixed_pay,currency,regulated\n\
+                  P1,Mia Manager,mia@firm.example,manager,Head of Sales,asset_servicing,T1,,New York,2019-03-01,150000,,false\n\
+                  P2,Rob Rep,rob@firm.example,rep,Sales Executive,asset_servicing,T1,P1,New York,2020-01-06,90000,,true\n";
+    import(store, ImportKind::People, "people.csv", roster.as_bytes()).await.expect("people");
+    let clients = "id,name,division,segment,owner_id,region,domain,since,wallet_estimate,currency\n\
+                   C1,Acme Pension,asset_servicing,pension fund,P2,New York,acme.example,2015-01-01,1000000.00,\n";
+    import(store, ImportKind::Clients, "clients.csv", clients.as_bytes()).await.expect("clients");
+    assert_eq!(ids(store, &keys::clients("P2")).await, ["C1"]);
+    let quotas = "person_id,year_start,amount,currency\nP2,2026-01-01,1000000.00,\n";
+    import(store, ImportKind::Quotas, "quotas.csv", quotas.as_bytes()).await.expect("quotas");
+    let quota: Quota = store.get(&keys::quotas("P2"), "2026-01-01").await.unwrap().unwrap().decode().unwrap();
+    assert_eq!(quota.currency.to_string(), "USD", "a blank currency is the base currency just imported");
+    let assignments = "person_id,plan_id,plan_version,from,to\nP2,as-seller,1,2026-01-01,\n";
+    import(store, ImportKind::Assignments, "assignments.csv", assignments.as_bytes()).await.expect("assignments");
+    let assigned: PlanAssignment =
+        store.get(&keys::assignments("P2"), "2026-01-01").await.unwrap().unwrap().decode().unwrap();
+    assert_eq!((assigned.plan_id.as_str(), assigned.plan_version, assigned.to), ("as-seller", 1, None));
+
+    let before = dump(store, &none).await;
+    let bad = "person_id,plan_id,plan_version,from,to\n\
+               P9,as-seller,1,2026-01-01,\n\
+               P2,as-seller,2,2026-02-01,\n\
+               P2,as-seller,one,2026-03-01,2026-02-28\n";
+    let rejected = import(store, ImportKind::Assignments, "bad.csv", bad.as_bytes()).await;
+    let Err(ImportRejected::Invalid { problems, .. }) = rejected else { panic!("rejected: {rejected:?}") };
+    let found: Vec<(Option<u64>, Option<&str>)> = problems.iter().map(|p| (p.row, p.column.as_deref())).collect();
+    assert_eq!(
+        found,
+        [
+            (Some(2), Some("person_id")),
+            (Some(3), Some("plan_id")),
+            (Some(4), Some("plan_version")),
+            (Some(4), Some("to"))
+        ]
+    );
+    let renamed = String::from_utf8(plan.clone()).unwrap().replace("Asset Servicing Sales Plan", "Renamed");
+    let changed = import(store, ImportKind::Plans, "renamed.json", renamed.as_bytes()).await;
+    let Err(ImportRejected::Invalid { problems, .. }) = changed else { panic!("refused: {changed:?}") };
+    assert_eq!(problems[0].column.as_deref(), Some("version"), "{problems:?}");
+    let again = import(store, ImportKind::Settings, "firm-again.json", settings).await.expect("re-sent");
+    assert!(again.already_imported);
+    let compliance = Actor { id: "P1".into(), role: Role::Compliance };
+    let request = ImportRequest { kind: ImportKind::Plans, file_name: "p.json", bytes: &plan, mapping: None, at: at() };
+    let refused = plumbline_import::run(store, &compliance, &request, &NoProgress).await;
+    assert!(matches!(refused, Err(ImportRejected::Forbidden { .. })), "{refused:?}");
+    assert_eq!(dump(store, &none).await, before, "refused files changed the store");
+
+    let settings_audit: audit::AuditRecord =
+        store.get(keys::AUDIT, &keys::audit_seq(1)).await.unwrap().unwrap().decode().unwrap();
+    assert_eq!((settings_audit.entry.actor.as_str(), settings_audit.entry.action.as_str()), ("P1", "import.settings"));
+    assert!(audit::verify(store).await.unwrap().ok);
+}
