@@ -26,7 +26,6 @@ mod explain;
 use crate::calendar::{CalendarError, FiscalCalendar, FiscalPeriod};
 use crate::credit::{Credit, Crediter, OrgChart, ROLLUP_ROLE, ReportingLine, Source};
 use crate::fx::{Conversion, ConversionMethod, FxError, FxRate, RateTable};
-use crate::money::to_minor;
 use crate::plan::{Component, DrawKind, MAX_AMOUNT, PLAN_CAP_ID, Plan, PlanProblem, beyond_max_amount};
 use crate::statement::{Period, Statement};
 use crate::transaction::{Transaction, TxnKind, same_text};
@@ -389,6 +388,9 @@ struct Run<'p, 'i> {
     /// The items dated in the statement's period, sorted once in statement order (see
     /// [`Run::listed`]).
     listing: Vec<u32>,
+    /// The items dated before the statement's period but recorded in or after it, in
+    /// statement order.
+    late: Vec<u32>,
     /// Per slot, whether it pays per unit (so credit shares are summed too).
     per_unit: Vec<bool>,
     /// The scale every item's `fixed` amount is on, when every amount fits in integers; else
@@ -473,6 +475,7 @@ impl<'p, 'i> Run<'p, 'i> {
             items: Vec::new(),
             members: Vec::new(),
             listing: Vec::new(),
+            late: Vec::new(),
             per_unit: Vec::new(),
             fixed_scale: None,
             converted,
@@ -491,21 +494,25 @@ impl<'p, 'i> Run<'p, 'i> {
         let mut crediter = Crediter::new(&plan.crediting, self.digits);
         let mut parts = Vec::new();
         let mut counting = Vec::with_capacity(specs.len());
+        let (mut listing, mut late) = (Vec::new(), Vec::new());
         let mut members: Vec<Vec<u32>> = specs.iter().map(|_| Vec::with_capacity(inputs.transactions.len())).collect();
         self.items.reserve(inputs.transactions.len());
         let mut finer = false;
         let mut wide = false;
-        // The slots measuring each kind: most transactions are ruled out by their kind alone.
-        let mut by_kind: Vec<Vec<usize>> = Vec::new();
+        // The slots measuring each kind, with whether they filter further (product, channel,
+        // origin): most transactions are ruled out, or counted, by their kind alone.
+        let mut by_kind: Vec<Vec<(usize, bool)>> = Vec::new();
         for (s, spec) in specs.iter().enumerate() {
             for &kind in &spec.measure.kinds {
                 let k = kind as usize;
                 by_kind.resize_with(by_kind.len().max(k + 1), Vec::new);
-                if !by_kind[k].contains(&s) {
-                    by_kind[k].push(s);
+                if !by_kind[k].iter().any(|&(t, _)| t == s) {
+                    by_kind[k].push((s, spec.measure.filters_attributes()));
                 }
             }
         }
+        // Slots counting every credit of the transactions they measure: no role filter, no window.
+        let every_credit: Vec<bool> = specs.iter().map(|s| s.measure.roles.is_none() && s.window.is_none()).collect();
         let converting = inputs.fx.is_some();
         let given = inputs.transactions.len();
         for (t, txn) in inputs.transactions.iter().chain(&self.converted.txns).enumerate() {
@@ -515,8 +522,9 @@ impl<'p, 'i> Run<'p, 'i> {
             }
             // A transaction no measure counts cannot change the statement, whatever its currency.
             counting.clear();
-            for &s in by_kind.get(txn.kind as usize).map_or(&[][..], Vec::as_slice) {
-                if specs[s].measure.counts(txn.kind, txn.product.as_deref(), txn.channel.as_deref(), txn.origin) {
+            for &(s, filtered) in by_kind.get(txn.kind as usize).map_or(&[][..], Vec::as_slice) {
+                let measure = &specs[s].measure;
+                if !filtered || measure.counts_attributes(txn.product.as_deref(), txn.channel.as_deref(), txn.origin) {
                     counting.push(s);
                 }
             }
@@ -546,18 +554,21 @@ impl<'p, 'i> Run<'p, 'i> {
             parts.clear();
             crediter.parts_to(txn, &inputs.payee, &org_chart, &mut parts);
             for part in &parts {
-                let role = part.role(txn);
                 let index = self.items.len() as u32;
                 for &s in &counting {
-                    let window = specs[s].window;
-                    if specs[s].measure.counts_role(role) && window.is_none_or(|(f, t)| f <= date && date <= t) {
+                    let counts = || {
+                        let window = specs[s].window;
+                        specs[s].measure.counts_role(part.role(txn))
+                            && window.is_none_or(|(f, t)| f <= date && date <= t)
+                    };
+                    if every_credit[s] || counts() {
                         members[s].push(index);
                     }
                 }
                 let amount = part.amount;
                 // Amounts in minor units now; the rare finer amount puts every item on its scale below.
                 let fixed = match amount.scale() <= self.digits {
-                    true => i64::try_from(to_minor(amount, self.digits).0).unwrap_or_else(|_| {
+                    true => minor_units(amount, self.digits).unwrap_or_else(|| {
                         wide = true;
                         0
                     }),
@@ -571,13 +582,18 @@ impl<'p, 'i> Run<'p, 'i> {
                 };
                 let share = part.share;
                 self.items.push(Item { txn, amount, share, fixed, date, known, conversion, party });
+                if date >= period.start {
+                    listing.push(index);
+                } else if known >= period.start {
+                    late.push(index);
+                }
             }
         }
         self.members = members;
-        let mut listing: Vec<u32> =
-            (0..self.items.len() as u32).filter(|&i| self.items[i as usize].date >= period.start).collect();
         self.in_order(&mut listing);
+        self.in_order(&mut late);
         self.listing = listing;
+        self.late = late;
         self.per_unit = (0..specs.len()).map(|_| false).collect();
         for (c, component) in plan.components.iter().enumerate() {
             if let (Component::Spif { per_unit: Some(_), .. }, Some(s)) = (component, self.slots.component[c]) {
@@ -757,6 +773,22 @@ impl<'p, 'i> Run<'p, 'i> {
     fn assigned_between(&self, from: NaiveDate, to: NaiveDate) -> bool {
         self.assigned.is_empty() || self.assigned.iter().any(|(f, t)| *f <= to && from <= *t)
     }
+}
+
+/// `amount` (of at most `digits` places) in minor units of `digits` places, if that fits 64 bits.
+fn minor_units(amount: Decimal, digits: u32) -> Option<i64> {
+    // Powers of ten by table: crediting converts every credit.
+    const POWERS: [i64; 19] = {
+        let mut powers = [1i64; 19];
+        let mut i = 1;
+        while i < 19 {
+            powers[i] = powers[i - 1] * 10;
+            i += 1;
+        }
+        powers
+    };
+    let mantissa = i64::try_from(amount.mantissa()).ok()?;
+    mantissa.checked_mul(*POWERS.get(digits.checked_sub(amount.scale())? as usize)?)
 }
 
 /// The first 16 bytes of a text as a number ordered as the texts are (shorter texts padded
@@ -998,10 +1030,7 @@ fn statement_in_year(
     } else {
         Evaluation::nothing(plan)
     };
-    let mut late: Vec<u32> = (0..run.items.len() as u32)
-        .filter(|&i| run.items[i as usize].date < period.start && run.items[i as usize].known >= period.start)
-        .collect();
-    run.in_order(&mut late);
+    let late = &run.late;
     let as_known = (!late.is_empty() && period.start > run.year_start)
         .then(|| run.evaluate(Point { cutoff: previous_end, known_by: previous_end }))
         .transpose()?;

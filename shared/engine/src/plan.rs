@@ -171,13 +171,28 @@ impl Measure {
         channel: Option<&str>,
         origin: Option<MoneyOrigin>,
     ) -> bool {
+        self.kinds.contains(&kind) && self.counts_attributes(product, channel, origin)
+    }
+
+    /// Whether a transaction's product, channel and origin pass this measure's filters; its
+    /// kind is not checked.
+    pub(crate) fn counts_attributes(
+        &self,
+        product: Option<&str>,
+        channel: Option<&str>,
+        origin: Option<MoneyOrigin>,
+    ) -> bool {
         let listed = |list: &Option<Vec<String>>, value: Option<&str>| {
             list.as_ref().is_none_or(|xs| value.is_some_and(|v| xs.iter().any(|x| same_text(x, v))))
         };
-        self.kinds.contains(&kind)
-            && listed(&self.products, product)
+        listed(&self.products, product)
             && listed(&self.channels, channel)
             && self.origin.is_none_or(|o| origin == Some(o))
+    }
+
+    /// Whether the measure filters by product, channel or origin (beyond kind).
+    pub(crate) fn filters_attributes(&self) -> bool {
+        self.products.is_some() || self.channels.is_some() || self.origin.is_some()
     }
 
     /// Whether credit in this role counts.
