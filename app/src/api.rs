@@ -14,7 +14,7 @@ use plumbline_firm::api::{
     PersonView, Persona, PlanSummary, ProposalRequest, ResolveRequest, SaveReviewRequest, SavedReview,
     StatementResponse, TokenResponse, TransactionView,
 };
-use plumbline_firm::audit::{AuditRecord, Verification};
+use plumbline_firm::audit::Verification;
 use plumbline_firm::imports::ImportJob;
 use plumbline_firm::oversight::{ConductEventView, HygieneResponse, SimulationRequest, SimulationResponse};
 use plumbline_firm::records::{ComplianceEvent, Opportunity, PlanAssignment, Quota, Team};
@@ -297,10 +297,86 @@ pub async fn simulate(token: &str, request: &SimulationRequest) -> Result<Simula
     post(token, "/plans/simulate", request).await
 }
 
-/// Audit records after sequence `after` (one page).
-pub async fn audit(token: &str, after: Option<u64>) -> Result<Page<AuditRecord>, Error> {
-    let after = after.map(|a| a.to_string());
-    get(token, "/audit", &[("after", after.as_deref()), ("limit", Some("100"))]).await
+/// Audit records a page shows.
+pub const AUDIT_PAGE: usize = 100;
+
+/// An audit record as the log page shows it (the chain's hashes are checked by the server's
+/// verification, not shown; a flat struct, so decoding needs no buffering).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct AuditRow {
+    /// Position in the chain, from 1.
+    pub seq: u64,
+    /// When, as RFC 3339.
+    pub at: String,
+    /// A person id, or `system`.
+    pub actor: String,
+    /// The actor's role when acting.
+    pub role: String,
+    /// What happened.
+    pub action: String,
+    /// What it happened to.
+    pub entity: String,
+    /// Why, in the actor's words.
+    pub reason: String,
+}
+
+/// Where a page of the audit log starts: the newest records, the records below a sequence
+/// number, or those above one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditFrom {
+    /// The newest records.
+    Newest,
+    /// The records below this sequence number, newest first.
+    Before(u64),
+    /// The records just above this sequence number.
+    After(u64),
+}
+
+/// One page of the audit log, newest first, with the cursors of its neighbours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    /// The records, newest first.
+    pub rows: Vec<AuditRow>,
+    /// `Before` cursor of the next older page, if there is one.
+    pub older: Option<u64>,
+    /// `After` cursor of the next newer page, if there is one.
+    pub newer: Option<u64>,
+}
+
+/// A page of the audit log, newest first.
+pub async fn audit(token: &str, from: AuditFrom) -> Result<AuditPage, Error> {
+    let limit = AUDIT_PAGE.to_string();
+    let limit = Some(limit.as_str());
+    let page: Page<AuditRow> = match from {
+        AuditFrom::Newest => get(token, "/audit", &[("order", Some("newest")), ("limit", limit)]).await?,
+        AuditFrom::Before(b) => {
+            let b = b.to_string();
+            get(token, "/audit", &[("order", Some("newest")), ("before", Some(&b)), ("limit", limit)]).await?
+        }
+        AuditFrom::After(a) => {
+            let a = a.to_string();
+            get(token, "/audit", &[("after", Some(&a)), ("limit", limit)]).await?
+        }
+    };
+    Ok(audit_page(from, page))
+}
+
+/// Orders a page newest first and finds its neighbours: an older page exists below any record
+/// but the first; a newer one above a page that came from below a record, or when the server
+/// says more follow.
+fn audit_page(from: AuditFrom, page: Page<AuditRow>) -> AuditPage {
+    let mut rows = page.items;
+    if let AuditFrom::After(_) = from {
+        rows.reverse();
+    }
+    let lowest = rows.last().map(|r| r.seq);
+    let highest = rows.first().map(|r| r.seq);
+    let (older, newer) = match from {
+        AuditFrom::Newest => (page.next.and(lowest), None),
+        AuditFrom::Before(_) => (page.next.and(lowest), highest),
+        AuditFrom::After(a) => (lowest.or(Some(a + 1)).filter(|l| *l > 1), page.next.and(highest)),
+    };
+    AuditPage { rows, older, newer }
 }
 
 /// Recomputes the audit hash chain on the server.
@@ -573,6 +649,39 @@ pub(crate) fn path_segment(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rows(seqs: impl IntoIterator<Item = u64>) -> Vec<AuditRow> {
+        seqs.into_iter()
+            .map(|seq| AuditRow {
+                seq,
+                at: String::new(),
+                actor: String::new(),
+                role: String::new(),
+                action: String::new(),
+                entity: String::new(),
+                reason: String::new(),
+            })
+            .collect()
+    }
+
+    fn seqs(page: &AuditPage) -> Vec<u64> {
+        page.rows.iter().map(|r| r.seq).collect()
+    }
+
+    #[test]
+    fn audit_pages_run_newest_first_with_their_neighbours() {
+        // 250 records in pages of 100, as the server answers them.
+        let newest = audit_page(AuditFrom::Newest, Page { items: rows((151..=250).rev()), next: Some("151".into()) });
+        assert_eq!((seqs(&newest)[0], newest.older, newest.newer), (250, Some(151), None));
+        let last = audit_page(AuditFrom::Before(51), Page { items: rows((1..=50).rev()), next: None });
+        assert_eq!((last.rows.len(), last.older, last.newer), (50, None, Some(50)));
+        let up = audit_page(AuditFrom::After(50), Page { items: rows(51..=150), next: Some("150".into()) });
+        assert_eq!((seqs(&up)[0], seqs(&up)[99], up.older, up.newer), (150, 51, Some(51), Some(150)));
+        let top = audit_page(AuditFrom::After(150), Page { items: rows(151..=250), next: None });
+        assert_eq!((top.older, top.newer), (Some(151), None));
+        let empty = audit_page(AuditFrom::Newest, Page { items: Vec::new(), next: None });
+        assert_eq!((empty.older, empty.newer), (None, None));
+    }
 
     #[test]
     fn path_segments_are_encoded() {

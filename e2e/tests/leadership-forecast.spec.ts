@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { persona, signIn } from './session';
+import { api, persona, signIn, token } from './session';
 import { toCents } from './money';
 
 // Leadership lands on the forecast: the pipeline engine's P10/P50/P90 range (the coach's risk
@@ -33,6 +33,19 @@ test('leadership sees the forecast range as a fan chart with the downside by acc
   await link.click();
   await expect(page).toHaveURL(/\/pipeline\?deal=/);
   await expect(page.locator('tr[aria-current="true"]')).toHaveAttribute('data-deal', deal);
+
+  // The deal owner's pipeline, closed deals included: every stage reads as words, as the API's
+  // stage of that deal ("closed_won" reads "Closed won").
+  const bearer = await token(request, leader);
+  const owner = (await api<any>(request, bearer, `/pipeline?open=true&limit=500`)).items.find((o: any) => o.id === deal).owner_id;
+  const theirs: any[] = (await api<any>(request, bearer, `/pipeline?owner=${owner}&limit=500`)).items;
+  const closed = theirs.find((o: any) => o.stage === 'closed_won') ?? theirs.find((o: any) => o.stage === 'closed_lost');
+  expect(closed, 'the owner has a closed deal').toBeTruthy();
+  await page.goto(`/pipeline?owner=${owner}&deal=${closed.id}`);
+  const words: Record<string, string> = { closed_won: 'Closed won', closed_lost: 'Closed lost' };
+  await expect(page.locator(`tr[data-deal="${closed.id}"] td`).nth(3)).toHaveText(words[closed.stage]);
+  await expect(page.getByRole('table', { name: 'Opportunities' })).not.toContainText(/Closed(Won|Lost)/);
+  await page.goBack();
   await page.goBack();
   await expect(range).toBeVisible({ timeout: 30_000 });
 

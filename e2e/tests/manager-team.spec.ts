@@ -90,6 +90,8 @@ test('manager drafts, edits and saves a review at 390 px, audited', async ({ pag
   const reviewId = (await saved.getAttribute('data-review'))!;
   const listed = page.locator(`[data-testid="saved-review"][data-review="${reviewId}"]`);
   await expect(listed.locator('[data-section="results"]')).toHaveText(edited);
+  await expect(listed.getByTestId('saved-by')).toContainText(`Saved by ${manager.name} at `);
+  await expect(listed.getByTestId('saved-by')).not.toContainText(manager.person_id);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: testInfo.outputPath('manager-review-390.png'), fullPage: true });
@@ -103,6 +105,7 @@ test('manager drafts, edits and saves a review at 390 px, audited', async ({ pag
   await listed.getByRole('button', { name: 'Save changes' }).click();
   await expect(listed).toHaveAttribute('data-version', '2');
   await expect(listed.locator('[data-section="focus"]')).toHaveText(refocused);
+  await expect(listed.getByTestId('saved-by')).toContainText(`, edited by ${manager.name} at `);
 
   const bearer = await token(request, manager);
   const reviews = await api<any[]>(request, bearer, `/coach/reviews/${person}`);

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use plumbline_coach::{RecordKind, RecordRef, Value};
-use plumbline_firm::records::Opportunity;
+use plumbline_firm::records::{Opportunity, Stage};
 
 /// Coaching messages as a list, each marked when a model worded it, each with its evidence.
 #[component]
@@ -87,7 +87,7 @@ pub fn Evidence(
                 {evidence.facts.into_iter().map(|f| view! {
                     <div data-testid="evidence-fact" data-key=f.key data-value=raw(&f.value)>
                         <dt>{f.label}</dt>
-                        <dd>{f.value.display()}</dd>
+                        <dd>{shown(&f.key, &f.value)}</dd>
                     </div>
                 }).collect_view()}
             </dl>
@@ -103,6 +103,26 @@ pub fn Evidence(
                 </p>
             })}
         </details>
+    }
+}
+
+/// A fact as the reader sees it; a stage the pipeline engine names `ClosedWon` reads
+/// "Closed won".
+fn shown(key: &str, value: &Value) -> String {
+    match value {
+        Value::Text(t) if key == "stage" => {
+            let mut out = String::with_capacity(t.len() + 2);
+            for (i, c) in t.chars().enumerate() {
+                if i > 0 && c.is_uppercase() {
+                    out.push(' ');
+                    out.extend(c.to_lowercase());
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+        other => other.display(),
     }
 }
 
@@ -148,6 +168,18 @@ pub fn record_href(record: &RecordRef, subject: Option<&str>, me: &str) -> Optio
         RecordKind::Client => Some(format!("/pipeline?{owner}client={}", seg(&record.id))),
         RecordKind::ConductEvent => subject.map(|s| format!("/conduct?person={}", seg(s))),
         RecordKind::Transaction => None,
+    }
+}
+
+/// A pipeline stage as people write it.
+pub fn stage_label(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Prospecting => "Prospecting",
+        Stage::Qualification => "Qualification",
+        Stage::Proposal => "Proposal",
+        Stage::Negotiation => "Negotiation",
+        Stage::ClosedWon => "Closed won",
+        Stage::ClosedLost => "Closed lost",
     }
 }
 
@@ -233,7 +265,7 @@ fn PipelineTable(
                             <td><code>{o.id}</code> " " {o.name}</td>
                             <td>{o.client_id}</td>
                             <td>{o.owner_id}</td>
-                            <td>{format!("{:?}", o.stage)}</td>
+                            <td>{stage_label(o.stage)}</td>
                             <td class="num"><Money amount=o.amount currency=o.currency/></td>
                             <td>{o.close_date.to_string()}</td>
                             <td class="num">{o.probability} "%"</td>
@@ -265,6 +297,14 @@ mod tests {
         assert_eq!(href(&r(RecordKind::ConductEvent, "E1"), Some("P2")).unwrap(), "/conduct?person=P2");
         assert_eq!(href(&r(RecordKind::ConductEvent, "E1"), None), None);
         assert_eq!(href(&r(RecordKind::Statement, "no-period"), None), None);
+    }
+
+    #[test]
+    fn stages_read_as_words() {
+        assert_eq!(stage_label(Stage::ClosedWon), "Closed won");
+        assert_eq!(shown("stage", &Value::Text("ClosedLost".into())), "Closed lost");
+        assert_eq!(shown("stage", &Value::Text("Proposal".into())), "Proposal");
+        assert_eq!(shown("note", &Value::Text("KeepMe".into())), "KeepMe");
     }
 
     #[test]

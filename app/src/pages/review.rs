@@ -5,7 +5,7 @@
 //! their own saved reviews. The period drafted is in the address (`?from=&to=`).
 
 use crate::api::{self, Error};
-use crate::components::{ErrorPanel, Remote};
+use crate::components::{ErrorPanel, Remote, load};
 use crate::pages::coaching::{Evidence, record_href};
 use crate::pages::{PageHead, SignedIn, subject};
 use crate::session::use_session;
@@ -30,12 +30,12 @@ pub fn ReviewPage() -> impl IntoView {
             let me = session.persona.person_id.clone();
             let is_manager = session.persona.role == Role::Manager;
             let token = session.token.clone();
-            let saved = LocalResource::new(move || {
+            let saved = load(move || {
                 let (token, person) = (token.clone(), person.get());
-                async move { api::reviews(&token, &person).await }
+                async move { saved_with_names(&token, &person).await }
             });
             let token = session.token.clone();
-            let who = LocalResource::new(move || {
+            let who = load(move || {
                 let (token, person) = (token.clone(), person.get());
                 async move { api::person(&token, &person).await }
             });
@@ -50,14 +50,35 @@ pub fn ReviewPage() -> impl IntoView {
                     }}
                     <section class="panel" aria-labelledby="saved-heading">
                         <h2 id="saved-heading">"Saved reviews"</h2>
-                        <Remote resource=saved loading="Loading saved reviews…" children=move |list| view! {
-                            <SavedReviews reviews=list editable=is_manager on_saved=move || saved.refetch()/>
+                        <Remote resource=saved loading="Loading saved reviews…" children=move |(list, names)| view! {
+                            <SavedReviews reviews=list names=names editable=is_manager on_saved=move || saved.refetch()/>
                         }/>
                     </section>
                 </div>
             }
         }/>
     }
+}
+
+/// Person ids and the names to show for them.
+type Names = Vec<(String, String)>;
+
+/// A person's saved reviews and the names of whoever saved or edited them (an id stays an id
+/// when the reader may not see that person, or they have left).
+async fn saved_with_names(token: &str, person: &str) -> Result<(Vec<SavedReview>, Names), Error> {
+    let reviews = api::reviews(token, person).await?;
+    let mut names: Names = Vec::new();
+    for id in reviews.iter().flat_map(|r| std::iter::once(&r.saved_by).chain(r.edited_by.as_ref())) {
+        if names.iter().any(|(known, _)| known == id) {
+            continue;
+        }
+        match api::person(token, id).await {
+            Ok(p) => names.push((id.clone(), p.name)),
+            Err(e) if e.is_unauthorized() => return Err(e),
+            Err(_) => names.push((id.clone(), id.clone())),
+        }
+    }
+    Ok((reviews, names))
 }
 
 /// The period chosen, the draft for it, and the editor.
@@ -216,6 +237,7 @@ fn SectionsForm(
 #[component]
 fn SavedReviews(
     reviews: Vec<SavedReview>,
+    names: Names,
     editable: bool,
     on_saved: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -228,7 +250,9 @@ fn SavedReviews(
     reviews
         .into_iter()
         .map(|r| {
-            let edited = r.edited_by.as_ref().map(|by| format!(", edited by {by} at {}", r.edited_at.clone().unwrap_or_default()));
+            let name = |id: &str| names.iter().find(|(known, _)| known == id).map_or(id, |(_, n)| n.as_str()).to_owned();
+            let saved_by = name(&r.saved_by);
+            let edited = r.edited_by.as_deref().map(|by| format!(", edited by {} at {}", name(by), r.edited_at.clone().unwrap_or_default()));
             let sections = r.sections.iter().map(|s| {
                 let links = s.records.iter().filter_map(|text| {
                     let (kind, id) = text.split_once(':')?;
@@ -245,7 +269,7 @@ fn SavedReviews(
             view! {
                 <article class="saved-review" data-testid="saved-review" data-review=r.id.clone() data-version=r.version.to_string()>
                     <h3>{format!("{} to {}", r.from, r.to)} " · version " {r.version}</h3>
-                    <p class="meta">"Saved by " {r.saved_by.clone()} " at " {r.saved_at.clone()} {edited}</p>
+                    <p class="meta" data-testid="saved-by">"Saved by " {saved_by} " at " {r.saved_at.clone()} {edited}</p>
                     {sections}
                     {editable.then(|| view! { <EditSaved review=r.clone() on_saved=on_saved/> })}
                 </article>

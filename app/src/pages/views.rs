@@ -14,7 +14,6 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use plumbline_engine::Currency;
 use plumbline_firm::Role;
 use plumbline_firm::api::{ImportUpload, OrgNode, PersonView, ProposalRequest, ResolveRequest};
-use plumbline_firm::audit::AuditRecord;
 use plumbline_firm::imports::{ImportJob, ImportKind, ImportRejected, ImportReport, Step};
 use plumbline_firm::oversight::{ConductEventView, PersonHygiene};
 use plumbline_firm::records::{ComplianceKind, Opportunity, Severity};
@@ -630,15 +629,25 @@ fn conduct_kind(kind: ComplianceKind) -> &'static str {
     }
 }
 
-/// The audit log with a "verify chain" button.
+/// The audit log, newest first, a page at a time (`?before=` / `?after=` in the address), with
+/// a "verify chain" button that has the server check the whole chain.
 #[component]
 pub fn AuditPage() -> impl IntoView {
     view! {
         <SignedIn children=|session| {
             let token = session.token.clone();
+            let query = use_query_map();
+            let from = Memo::new(move |_| query.with(|q| {
+                let number = |key: &str| q.get(key).and_then(|v| v.parse::<u64>().ok());
+                match (number("before"), number("after")) {
+                    (Some(b), _) => api::AuditFrom::Before(b),
+                    (None, Some(a)) => api::AuditFrom::After(a),
+                    (None, None) => api::AuditFrom::Newest,
+                }
+            }));
             let page = load(move || {
-                let token = token.clone();
-                async move { api::audit(&token, None).await }
+                let (token, from) = (token.clone(), from.get());
+                async move { api::audit(&token, from).await }
             });
             let vtoken = session.token.clone();
             let verify = Action::new_local(move |_: &()| {
@@ -647,21 +656,21 @@ pub fn AuditPage() -> impl IntoView {
             });
             view! {
                 <div class="page">
-                    <PageHead eyebrow="Audit" title="Audit log" lede="Every change, who made it and why, each record chained to the one before by its hash."/>
+                    <PageHead eyebrow="Audit" title="Audit log" lede="Every change, who made it and why, newest first, each record chained to the one before by its hash."/>
                     <section class="panel">
                         <button type="button" class="button primary" on:click=move |_| { verify.dispatch(()); } disabled=move || verify.pending().get()>
                             {move || if verify.pending().get() { "Verifying…" } else { "Verify chain" }}
                         </button>
                         <div aria-live="polite" data-testid="verify-result">
                             {move || verify.value().get().map(|r| match r {
-                                Ok(v) if v.ok => view! { <p class="notice ok">"The chain is intact: " {v.records} " records verified."</p> }.into_any(),
+                                Ok(v) if v.ok => view! { <p class="notice ok" data-records=v.records.to_string()>"The chain is intact: all " {v.records} " records verified."</p> }.into_any(),
                                 Ok(v) => view! { <p class="warning" role="alert">"The chain is broken"
                                     {v.first_broken.map(|b| format!(" at record {}: {}", b.seq, b.reason))} "."</p> }.into_any(),
                                 Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                             })}
                         </div>
                     </section>
-                    <Remote resource=page loading="Loading the audit log…" children=|p| view! { <AuditTable records=p.items/> }/>
+                    <Remote resource=page loading="Loading the audit log…" children=|p| view! { <AuditTable page=p/> }/>
                 </div>
             }
         }/>
@@ -669,23 +678,31 @@ pub fn AuditPage() -> impl IntoView {
 }
 
 #[component]
-fn AuditTable(records: Vec<AuditRecord>) -> impl IntoView {
-    let mut records = records;
-    records.reverse();
+fn AuditTable(page: api::AuditPage) -> impl IntoView {
+    let api::AuditPage { rows, older, newer } = page;
+    let range = match (rows.first(), rows.last()) {
+        (Some(top), Some(low)) => format!("Records {} to {}, newest first", low.seq, top.seq),
+        _ => "No audit records here.".to_owned(),
+    };
     view! {
         <section class="panel">
+            <p class="meta" data-testid="audit-range">{range}</p>
             <DataTable caption="Audit records, newest first" headers=vec!["#Seq", "When", "Who", "Action", "Entity", "Reason"]>
-                {records.into_iter().map(|r| view! {
-                    <tr data-testid="audit-row" data-action=r.entry.action.clone()>
+                {rows.into_iter().map(|r| view! {
+                    <tr data-testid="audit-row" data-action=r.action.clone() data-seq=r.seq.to_string()>
                         <td class="num">{r.seq}</td>
-                        <td>{r.entry.at.clone()}</td>
-                        <td>{r.entry.actor.clone()} " (" {r.entry.role.clone()} ")"</td>
-                        <td>{r.entry.action.clone()}</td>
-                        <td><code>{r.entry.entity.clone()}</code></td>
-                        <td>{r.entry.reason.clone()}</td>
+                        <td>{r.at}</td>
+                        <td>{r.actor} " (" {r.role} ")"</td>
+                        <td>{r.action.clone()}</td>
+                        <td><code>{r.entity}</code></td>
+                        <td>{r.reason}</td>
                     </tr>
                 }).collect_view()}
             </DataTable>
+            <nav class="pager" aria-label="Audit log pages">
+                {newer.map(|n| view! { <a class="button" rel="prev" href=format!("/audit?after={n}")>"Newer"</a> })}
+                {older.map(|o| view! { <a class="button" rel="next" href=format!("/audit?before={o}")>"Older"</a> })}
+            </nav>
         </section>
     }
 }
