@@ -388,6 +388,9 @@ struct Run<'p, 'i> {
     /// The items dated in the statement's period, sorted once in statement order (see
     /// [`Run::listed`]).
     listing: Vec<u32>,
+    /// Per listed item, in `listing`'s order, the slots counting it: a bit per slot, in
+    /// [`Run::mask_words`] words.
+    listing_slots: Vec<u64>,
     /// The items dated before the statement's period but recorded in or after it, in
     /// statement order.
     late: Vec<u32>,
@@ -475,6 +478,7 @@ impl<'p, 'i> Run<'p, 'i> {
             items: Vec::new(),
             members: Vec::new(),
             listing: Vec::new(),
+            listing_slots: Vec::new(),
             late: Vec::new(),
             per_unit: Vec::new(),
             fixed_scale: None,
@@ -494,7 +498,8 @@ impl<'p, 'i> Run<'p, 'i> {
         let mut crediter = Crediter::new(&plan.crediting, self.digits);
         let mut parts = Vec::new();
         let mut counting = Vec::with_capacity(specs.len());
-        let (mut listing, mut late) = (Vec::new(), Vec::new());
+        let (mut listing, mut late, mut listing_slots) = (Vec::new(), Vec::new(), Vec::new());
+        let words = self.mask_words();
         let mut members: Vec<Vec<u32>> = specs.iter().map(|_| Vec::with_capacity(inputs.transactions.len())).collect();
         self.items.reserve(inputs.transactions.len());
         let mut finer = false;
@@ -553,8 +558,13 @@ impl<'p, 'i> Run<'p, 'i> {
             let conversion = t.checked_sub(given).map_or(NOT_CONVERTED, |c| c as u32);
             parts.clear();
             crediter.parts_to(txn, &inputs.payee, &org_chart, &mut parts);
+            let listed = date >= period.start;
             for part in &parts {
                 let index = self.items.len() as u32;
+                let mask_at = listing_slots.len();
+                if listed {
+                    listing_slots.resize(mask_at + words, 0);
+                }
                 for &s in &counting {
                     let counts = || {
                         let window = specs[s].window;
@@ -563,6 +573,9 @@ impl<'p, 'i> Run<'p, 'i> {
                     };
                     if every_credit[s] || counts() {
                         members[s].push(index);
+                        if listed {
+                            listing_slots[mask_at + s / 64] |= 1 << (s % 64);
+                        }
                     }
                 }
                 let amount = part.amount;
@@ -582,7 +595,7 @@ impl<'p, 'i> Run<'p, 'i> {
                 };
                 let share = part.share;
                 self.items.push(Item { txn, amount, share, fixed, date, known, conversion, party });
-                if date >= period.start {
+                if listed {
                     listing.push(index);
                 } else if known >= period.start {
                     late.push(index);
@@ -590,10 +603,11 @@ impl<'p, 'i> Run<'p, 'i> {
             }
         }
         self.members = members;
-        self.in_order(&mut listing);
-        self.in_order(&mut late);
-        self.listing = listing;
-        self.late = late;
+        let order = self.in_order(&listing);
+        self.listing = order.iter().map(|&p| listing[p as usize]).collect();
+        self.listing_slots =
+            order.iter().flat_map(|&p| &listing_slots[p as usize * words..][..words]).copied().collect();
+        self.late = self.in_order(&late).iter().map(|&p| late[p as usize]).collect();
         self.per_unit = (0..specs.len()).map(|_| false).collect();
         for (c, component) in plan.components.iter().enumerate() {
             if let (Component::Spif { per_unit: Some(_), .. }, Some(s)) = (component, self.slots.component[c]) {
@@ -630,36 +644,44 @@ impl<'p, 'i> Run<'p, 'i> {
         self.converted.conversions.get(self.items[i].conversion as usize)
     }
 
-    /// Of `counted` (item indices), those dated in the statement's period, in statement
-    /// order: picked from the listing sorted once, not sorted again per line.
-    fn listed(&self, counted: &[u32]) -> Vec<u32> {
-        let mut marked = vec![false; self.items.len()];
-        for &i in counted {
-            marked[i as usize] = true;
-        }
-        self.listing.iter().copied().filter(|&i| marked[i as usize]).collect()
+    /// Words of a bit mask with a bit per slot.
+    fn mask_words(&self) -> usize {
+        self.slots.specs.len().div_ceil(64)
     }
 
-    /// Item indices sorted as statements list them: by date, then transaction, role and the
-    /// rest, so the listing does not depend on the input order.
-    fn in_order(&self, indices: &mut [u32]) {
-        // Sorted on one number per item, the date then the id's first 12 bytes, which orders
-        // items as the full key does wherever the numbers differ: most comparisons then read
-        // neither the item nor its transaction's id.
-        let number = |i: u32| {
-            let item = &self.items[i as usize];
+    /// The items dated in the statement's period that any of `slots` counts, in statement
+    /// order: picked from the listing sorted once, not sorted again per line.
+    fn listed(&self, slots: &[usize]) -> Vec<u32> {
+        let words = self.mask_words();
+        let mut wanted = vec![0u64; words];
+        for &s in slots {
+            wanted[s / 64] |= 1 << (s % 64);
+        }
+        let counted = |slots: &[u64]| slots.iter().zip(&wanted).any(|(a, b)| a & b != 0);
+        let listed = self.listing.iter().zip(self.listing_slots.chunks_exact(words));
+        listed.filter(|(_, slots)| counted(slots)).map(|(&i, _)| i).collect()
+    }
+
+    /// The positions of `indices` (item indices) in the order statements list their items:
+    /// by date, then transaction, role and the rest, so the listing does not depend on the
+    /// input order.
+    fn in_order(&self, indices: &[u32]) -> Vec<u32> {
+        // Sorted as plain numbers: the date, the id's first 8 bytes and the position, which
+        // orders items as the full key does wherever date or prefix differ; only runs of equal
+        // date and prefix are then sorted by the full key, reading the items and their ids.
+        let number = |p: usize| {
+            let item = &self.items[indices[p] as usize];
             // Flipping the sign bit keeps the order of days before the common era too.
             let day = u128::from(item.date.num_days_from_ce().cast_unsigned() ^ 0x8000_0000);
-            (day << 96) | (text_prefix(&item.txn.id) >> 32)
+            (day << 96) | ((text_prefix(&item.txn.id) >> 64) << 32) | p as u128
         };
-        let mut keyed: Vec<(u128, u32)> = indices.iter().map(|&i| (number(i), i)).collect();
-        keyed.sort_unstable_by(|a, b| {
-            let item = |i: u32| item_key(&self.items[i as usize]);
-            a.0.cmp(&b.0).then_with(|| item(a.1).cmp(&item(b.1)))
-        });
-        for (slot, (_, i)) in indices.iter_mut().zip(keyed) {
-            *slot = i;
+        let mut keyed: Vec<u128> = (0..indices.len()).map(number).collect();
+        keyed.sort_unstable();
+        let item = |key: &u128| item_key(&self.items[indices[*key as u32 as usize] as usize]);
+        for run in keyed.chunk_by_mut(|a, b| a >> 32 == b >> 32).filter(|run| run.len() > 1) {
+            run.sort_unstable_by(|a, b| item(a).cmp(&item(b)));
         }
+        keyed.into_iter().map(|key| key as u32).collect()
     }
 
     /// Every component's earnings at a point; nothing before the plan year starts. A formula

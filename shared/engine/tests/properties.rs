@@ -200,7 +200,9 @@ fn build_txns(specs: &[TxnSpec], late: bool) -> Vec<Transaction> {
             }
             let recorded = (late && *delay > 0).then(|| date((month + delay).min(12), 28));
             Transaction {
-                id: format!("T{i:03}"),
+                // A long shared prefix, so ordering the listed credits cannot rely on the
+                // first bytes of the ids alone.
+                id: format!("TXN-2026-{i:03}"),
                 date: date(*month, *day),
                 kind: TXN_KINDS[*kind],
                 amount: Decimal::new(*cents, 2),

@@ -75,8 +75,9 @@ pub(super) fn component_line(run: &Run, c: usize, now: &Evaluation, before: &Eva
     let component = &plan.components[c];
     let (out, prev) = (&now.outcomes[c], &before.outcomes[c]);
     // A credit counted by two of a scorecard's KPIs is listed once.
+    let slots: Vec<usize> = run.slots.of_component(c).collect();
     let merged: Vec<u32>;
-    let counted: &[u32] = match run.slots.of_component(c).collect::<Vec<_>>()[..] {
+    let counted: &[u32] = match slots[..] {
         [] => &[],
         [s] => &run.members[s],
         ref several => {
@@ -87,7 +88,7 @@ pub(super) fn component_line(run: &Run, c: usize, now: &Evaluation, before: &Eva
             &merged
         }
     };
-    let listed = run.listed(counted);
+    let listed = run.listed(&slots);
     let credits = listed.iter().map(|&i| run.items[i as usize].credit(&run.inputs.payee)).collect();
     let mut seen = Vec::new();
     let conversions: Vec<(&str, &Conversion)> = listed
