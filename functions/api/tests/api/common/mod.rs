@@ -9,6 +9,7 @@ use plumbline_firm::api::TokenResponse;
 use plumbline_firm::{Firm, Person, Role};
 use plumbline_store::{EmbeddedStore, Store, seed};
 use std::sync::Arc;
+use tokio::sync::OnceCell;
 use tower::ServiceExt;
 
 /// The demo firm and what it plants, generated once per test binary.
@@ -40,7 +41,7 @@ pub struct Harness {
 }
 
 pub async fn harness() -> Harness {
-    harness_with(&seed::RegulationSeed::default()).await
+    harness_with(false).await
 }
 
 /// The demo firm's regulated pay (the advisers' plan, the planted clawback) and how it is seeded.
@@ -60,16 +61,37 @@ pub fn regulation() -> &'static (plumbline_demo::DemoRegulation, seed::Regulatio
 
 /// [`harness`] with the demo firm's regulated pay seeded too.
 pub async fn harness_regulated() -> Harness {
-    harness_with(&regulation().1).await
+    harness_with(true).await
 }
 
-async fn harness_with(regulation: &seed::RegulationSeed) -> Harness {
+async fn harness_with(regulated: bool) -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(EmbeddedStore::open(&dir.path().join("s.redb")).unwrap());
-    seed::seed_firm_regulated(store.as_ref(), firm(), regulation, "2026-11-20T00:00:00Z", "test").await.unwrap();
+    let path = dir.path().join("s.redb");
+    std::fs::write(&path, seeded(regulated).await).unwrap();
+    let store = Arc::new(EmbeddedStore::open(&path).unwrap());
     let state =
         AppState { store: store.clone() as Arc<dyn Store>, auth: Arc::new(Auth::development()), clock: Clock::System };
     Harness { app: router(state.clone()), store, firm: firm(), state, _dir: dir }
+}
+
+/// The store file seeded with the demo firm (and its regulated pay when `regulated`), seeded once
+/// per test binary for each: every harness starts from a copy of it, which takes milliseconds
+/// where seeding takes seconds, and still owns its store.
+async fn seeded(regulated: bool) -> &'static [u8] {
+    static PLAIN: OnceCell<Vec<u8>> = OnceCell::const_new();
+    static REGULATED: OnceCell<Vec<u8>> = OnceCell::const_new();
+    let (cell, regulation) =
+        if regulated { (&REGULATED, regulation().1.clone()) } else { (&PLAIN, seed::RegulationSeed::default()) };
+    cell.get_or_init(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.redb");
+        let store = EmbeddedStore::open(&path).unwrap();
+        seed::seed_firm_regulated(&store, firm(), &regulation, "2026-11-20T00:00:00Z", "test").await.unwrap();
+        // Closed before it is read, so the copy is a cleanly shut-down file.
+        drop(store);
+        std::fs::read(&path).unwrap()
+    })
+    .await
 }
 
 /// A response: status and JSON body (Null when empty or not JSON).
