@@ -65,9 +65,12 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
         None => None,
     };
     let store_path = args.data_dir.join("plumbline.redb");
-    if !store_path.exists() {
+    // An empty firm starts with its settings (docs/imports.md, "Loading an empty firm").
+    if args.kind == ImportKind::Settings {
+        std::fs::create_dir_all(&args.data_dir).with_context(|| format!("creating {}", args.data_dir.display()))?;
+    } else if !store_path.exists() {
         bail!(
-            "no store at {}: start `plumbline serve --data-dir {}` once to create it",
+            "no store at {}: import the firm's settings first, or start `plumbline serve --data-dir {}` once to create the demo firm",
             store_path.display(),
             args.data_dir.display()
         );

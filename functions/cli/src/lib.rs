@@ -2,4 +2,5 @@
 //! and benchmarks as well as from `main`.
 
 pub mod calc;
+pub mod demo;
 pub mod eval_pipeline;

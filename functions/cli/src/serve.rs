@@ -54,25 +54,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = EmbeddedStore::open(&store_path).with_context(|| format!("opening {}", store_path.display()))?;
     if !seed::is_seeded(&store).await? {
         let started = std::time::Instant::now();
-        let options = plumbline_demo::DemoOptions { seed: args.seed, as_of: args.as_of };
-        let (firm, _) = plumbline_demo::generate(&options);
-        // The wealth advisers' regulated pay: their plan's rules, the planted adviser's
-        // deferral ledger and the clawback compliance decided (docs/regulation.md).
-        let regulation = match plumbline_demo::regulation(&firm)? {
-            Some(demo) => seed::RegulationSeed {
-                regulations: vec![(demo.plan.plan.id.clone(), demo.plan.regulation)],
-                ledger: demo.clawback.ledger,
-                decisions: vec![demo.clawback.decision],
-            },
-            None => seed::RegulationSeed::default(),
-        };
+        let (firm, _) = plumbline_demo::generate(&plumbline_demo::DemoOptions { seed: args.seed, as_of: args.as_of });
         let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let reason = format!("demo firm, seed {}", args.seed);
-        let record = seed::seed_firm_regulated(&store, &firm, &regulation, &at, &reason).await?;
+        let record = plumbline_cli::demo::seed_demo_firm(&store, &firm, args.seed, &at).await?;
         tracing::info!(seconds = started.elapsed().as_secs_f32(), audit_seq = record.seq, "seeded the demo firm");
     }
-    let state =
-        AppState { store: Arc::new(store) as Arc<dyn Store>, auth: Arc::new(Auth::development()), clock: Clock::System };
+    let state = AppState {
+        store: Arc::new(store) as Arc<dyn Store>,
+        auth: Arc::new(Auth::development()),
+        clock: Clock::System,
+    };
     let app = app(state, &args.app_dir);
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.host, args.port))
         .await

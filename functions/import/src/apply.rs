@@ -7,6 +7,7 @@ use crate::{Actor, FirmIndex, ImportKind, ImportRejected, ImportReport, Mapping,
 use chrono::{DateTime, SecondsFormat, Utc};
 use plumbline_engine::Plan;
 use plumbline_firm::{Client, Opportunity, Person, StoredSettings, Team};
+use plumbline_regulation::document::Regulation;
 use plumbline_store::audit::{AuditEntry, append_with, hash_json};
 use plumbline_store::{
     Condition, Item, MAX_TRANSACTION_WRITES, Store, StoreError, Write, keys, query_all, query_kind_all,
@@ -45,7 +46,7 @@ fn store_error(e: StoreError) -> ImportRejected {
 }
 
 /// Reads the reference data an import validates against: settings, people, teams, plan
-/// versions, and every person's clients and opportunities.
+/// versions and regulated plans' rules, and every person's clients and opportunities.
 pub async fn load_index(store: &dyn Store) -> Result<FirmIndex, StoreError> {
     let settings =
         store.get(keys::FIRM, keys::FIRM_SETTINGS).await?.map(|i| i.decode::<StoredSettings>()).transpose()?;
@@ -55,7 +56,13 @@ pub async fn load_index(store: &dyn Store) -> Result<FirmIndex, StoreError> {
     let clients = decode_all::<Client>(query_kind_all(store, keys::kind::CLIENTS).await?)?;
     let opportunities = decode_all::<Opportunity>(query_kind_all(store, keys::kind::OPPORTUNITIES).await?)?;
     let plans = decode_all::<Plan>(query_all(store, keys::PLANS, "").await?)?;
-    Ok(FirmIndex::new(settings.map(|s| s.base_currency), people, teams, clients, opportunities).with_plans(plans))
+    let regulations = query_all(store, keys::REGULATION, "")
+        .await?
+        .iter()
+        .map(|i| Ok((i.sk.clone(), i.decode::<Regulation>()?)))
+        .collect::<Result<_, StoreError>>()?;
+    let index = FirmIndex::new(settings.map(|s| s.base_currency), people, teams, clients, opportunities);
+    Ok(index.with_plans(plans, regulations))
 }
 
 fn decode_all<T: serde::de::DeserializeOwned>(items: Vec<Item>) -> Result<Vec<T>, StoreError> {

@@ -1,12 +1,13 @@
 //! JSON documents: the firm's settings and plan versions. A problem names the JSON path in its
 //! `column` (and the line, when the JSON itself is unreadable).
 
-use crate::Records;
 use crate::index::FirmIndex;
 use crate::problem::{ProblemCode, Problems};
 use crate::values::parse_date;
+use crate::{PlanDocument, Records};
 use plumbline_engine::{Currency, Plan, PlanError};
 use plumbline_firm::StoredSettings;
+use plumbline_regulation::{RegulatedPlan, RegulationError};
 use serde_json::Value;
 
 /// Reads the bytes as one JSON value, reporting where it stops being JSON.
@@ -92,35 +93,47 @@ pub(crate) fn settings(bytes: &[u8], problems: &mut Problems) -> Records {
     Records::Settings(vec![(1, StoredSettings { name, as_of, base_currency, fiscal_year_start_month })])
 }
 
-/// One plan version, validated as the engine validates plans; a version already stored with
-/// other content is refused (a version that has paid people never changes: give a new one).
+/// One plan version, validated as the engine validates plans, or a regulated plan document
+/// (`{"plan": ..., "regulation": ...}`) validated with its rules. A version already stored with
+/// other content is refused (a version that has paid people never changes: give a new one), and
+/// so are rules that differ from the plan's stored ones.
 pub(crate) fn plan(bytes: &[u8], index: &FirmIndex, problems: &mut Problems) -> Records {
+    let none = Records::Plans(Vec::new());
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
         Err(e) => {
             problems.push(None, None, None, ProblemCode::Malformed, format!("not UTF-8 text: {e}"));
-            return Records::Plans(Vec::new());
+            return none;
         }
     };
-    let plan = match Plan::from_json(text) {
-        Ok(plan) => plan,
-        Err(PlanError::Malformed { line, message, .. }) => {
-            problems.push(
-                Some(line as u64),
-                None,
-                None,
-                ProblemCode::Malformed,
-                format!("not a plan document: {message}"),
-            );
-            return Records::Plans(Vec::new());
-        }
-        Err(PlanError::Invalid(found)) => {
-            for p in found {
-                problems.push(None, Some(&p.path), None, ProblemCode::BadValue, p.message);
+    let Some(doc) = json(text.as_bytes(), problems) else { return none };
+    let regulated = doc.get("regulation").is_some();
+    let parsed = if regulated {
+        RegulatedPlan::from_json(text).map(|d| (d.plan, Some(d.regulation))).map_err(|e| match e {
+            RegulationError::Malformed { line, message, .. } => (Some(line), vec![(None, message)]),
+            RegulationError::Invalid(found) => (None, found.into_iter().map(|p| (Some(p.path), p.message)).collect()),
+            other => (None, vec![(None, other.to_string())]),
+        })
+    } else {
+        Plan::from_json(text).map(|p| (p, None)).map_err(|e| match e {
+            PlanError::Malformed { line, message, .. } => (Some(line), vec![(None, message)]),
+            PlanError::Invalid(found) => (None, found.into_iter().map(|p| (Some(p.path), p.message)).collect()),
+        })
+    };
+    let (plan, regulation) = match parsed {
+        Ok(found) => found,
+        Err((line, found)) => {
+            for (path, message) in found {
+                let (code, message) = match path {
+                    Some(_) => (ProblemCode::BadValue, message),
+                    None => (ProblemCode::Malformed, format!("not a plan document: {message}")),
+                };
+                problems.push(line.map(|l| l as u64), path.as_deref(), None, code, message);
             }
-            return Records::Plans(Vec::new());
+            return none;
         }
     };
+    let at = |field: &str| if regulated { format!("plan.{field}") } else { field.to_string() };
     if let Some(stored) = index.plans.get(&(plan.id.clone(), plan.version))
         && *stored != plan
     {
@@ -128,8 +141,13 @@ pub(crate) fn plan(bytes: &[u8], index: &FirmIndex, problems: &mut Problems) -> 
             "plan {} version {} is already in the firm with other content; plan versions never change: give this one a new version",
             plan.id, plan.version
         );
-        problems.push(None, Some("version"), Some(&plan.version.to_string()), ProblemCode::BadValue, message);
-        return Records::Plans(Vec::new());
+        problems.push(None, Some(&at("version")), Some(&plan.version.to_string()), ProblemCode::BadValue, message);
     }
-    Records::Plans(vec![(1, plan)])
+    if let (Some(stored), Some(new)) = (index.regulations.get(&plan.id), &regulation)
+        && stored != new
+    {
+        let message = format!("plan {}'s regulation is already in the firm with other content", plan.id);
+        problems.push(None, Some("regulation"), None, ProblemCode::BadValue, message);
+    }
+    Records::Plans(vec![(1, PlanDocument { plan, regulation })])
 }

@@ -3,6 +3,7 @@
 
 use plumbline_engine::{Currency, Plan};
 use plumbline_firm::{Client, Opportunity, Person, Team};
+use plumbline_regulation::document::Regulation;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The firm's reference data, by id.
@@ -20,6 +21,8 @@ pub struct FirmIndex {
     pub opportunities: BTreeMap<String, Opportunity>,
     /// Plan versions by id and version.
     pub plans: BTreeMap<(String, u32), Plan>,
+    /// The rules of regulated plans, by plan id.
+    pub regulations: BTreeMap<String, Regulation>,
 }
 
 impl FirmIndex {
@@ -38,12 +41,14 @@ impl FirmIndex {
             clients: clients.into_iter().map(|c| (c.id.clone(), c)).collect(),
             opportunities: opportunities.into_iter().map(|o| (o.id.clone(), o)).collect(),
             plans: BTreeMap::new(),
+            regulations: BTreeMap::new(),
         }
     }
 
-    /// The index with these plan versions.
-    pub fn with_plans(mut self, plans: Vec<Plan>) -> FirmIndex {
+    /// The index with these plan versions and regulated plans' rules (by plan id).
+    pub fn with_plans(mut self, plans: Vec<Plan>, regulations: Vec<(String, Regulation)>) -> FirmIndex {
         self.plans = plans.into_iter().map(|p| ((p.id.clone(), p.version), p)).collect();
+        self.regulations = regulations.into_iter().collect();
         self
     }
 

@@ -32,6 +32,7 @@ use plumbline_firm::{
     Activity, AumSnapshot, Client, ComplianceEvent, Flow, Opportunity, Person, PlanAssignment, Quota, StoredSettings,
     Team,
 };
+use plumbline_regulation::document::Regulation;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -62,6 +63,16 @@ pub struct ImportedOpportunity {
     pub modified: Option<NaiveDate>,
 }
 
+/// A plan version as imported, with its financial-services rules when the file is a regulated
+/// plan document (`{"plan": ..., "regulation": ...}`, docs/regulation.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanDocument {
+    /// The plan version.
+    pub plan: Plan,
+    /// The rules of a regulated plan; they apply to every version of it.
+    pub regulation: Option<Regulation>,
+}
+
 /// Valid records of one file, each with the line it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Records {
@@ -82,7 +93,7 @@ pub enum Records {
     /// The firm's settings (one document).
     Settings(Vec<(u64, StoredSettings)>),
     /// A plan version (one document).
-    Plans(Vec<(u64, Plan)>),
+    Plans(Vec<(u64, PlanDocument)>),
     /// Teams.
     Teams(Vec<(u64, Team)>),
     /// Clients.

@@ -7,7 +7,7 @@
 //! Each group holds everything one record needs (its items, the old keys it leaves, its
 //! history) and is always committed inside one transaction.
 
-use crate::{Batch, Counts, Records};
+use crate::{Batch, Counts, PlanDocument, Records};
 use chrono::NaiveDate;
 use plumbline_engine::{Plan as PlanVersion, Transaction};
 use plumbline_firm::{
@@ -174,7 +174,7 @@ pub fn partitions(batch: &Batch, people: &[String]) -> Vec<String> {
         Records::Opportunities(_) => people.iter().map(|p| keys::opportunities(p)).collect(),
         Records::Clients(_) => people.iter().map(|p| keys::clients(p)).collect(),
         Records::Settings(_) => vec![keys::FIRM.to_string()],
-        Records::Plans(_) => vec![keys::PLANS.to_string()],
+        Records::Plans(_) => vec![keys::PLANS.to_string(), keys::REGULATION.to_string()],
         Records::Teams(_) => vec![keys::TEAMS.to_string()],
         Records::Quotas(r) => pks(r),
         Records::Assignments(r) => pks(r),
@@ -215,12 +215,42 @@ pub fn plan(batch: &Batch, existing: &[Item], today: NaiveDate) -> Result<Plan, 
         Records::Compliance(r) => diff(r, existing, |_, _| Ok(Vec::new())),
         Records::Activities(r) => diff(r, existing, |_, _| Ok(Vec::new())),
         Records::Settings(r) => diff(r, existing, |_, _| Ok(Vec::new())),
-        Records::Plans(r) => diff(r, existing, |_, _| Ok(Vec::new())),
+        Records::Plans(r) => plan_documents(r, existing),
         Records::Teams(r) => diff(r, existing, |_, _| Ok(Vec::new())),
         Records::Clients(r) => diff(r, existing, |_, _| Ok(Vec::new())),
         Records::Quotas(r) => diff(r, existing, |_, _| Ok(Vec::new())),
         Records::Assignments(r) => diff(r, existing, |_, _| Ok(Vec::new())),
     }
+}
+
+/// Plan versions compared as records; a regulated plan's rules (stored once per plan id) are
+/// written with the version when not stored yet. Parsing has refused rules that differ from
+/// the stored ones.
+fn plan_documents(documents: &[(u64, PlanDocument)], existing: &[Item]) -> Result<Plan, StoreError> {
+    let plans: Vec<(u64, PlanVersion)> = documents.iter().map(|(l, d)| (*l, d.plan.clone())).collect();
+    let mut out = diff(&plans, existing, |_, _| Ok(Vec::new()))?;
+    for (_, doc) in documents {
+        let Some(regulation) = &doc.regulation else { continue };
+        if existing.iter().any(|i| i.pk == keys::REGULATION && i.sk == doc.plan.id) {
+            continue;
+        }
+        let write = Write::Put {
+            item: Item::new(keys::REGULATION, &doc.plan.id, regulation)?,
+            condition: Condition::NotExists,
+        };
+        let version = keys::plan_version(&doc.plan.id, doc.plan.version);
+        let group = out.groups.iter_mut().find(|g| g.iter().any(|w| w.key() == (keys::PLANS, version.as_str())));
+        match group {
+            Some(group) => group.push(write),
+            None => {
+                // The version was stored before without its rules: the document now adds them.
+                out.counts.unchanged -= 1;
+                out.counts.updated += 1;
+                out.groups.push(vec![write]);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The generic comparison; `extra` adds writes for a created (`old` = None) or changed record.

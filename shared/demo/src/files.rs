@@ -1,4 +1,6 @@
-//! The firm as files: CSV for records, JSON for settings, plans and the planted ground truth.
+//! The firm as files, in the formats `plumbline import` reads (docs/imports.md): CSV for
+//! records, JSON for settings and plans (a regulated plan with its rules), and the planted
+//! ground truth.
 
 use crate::{DemoError, Planted};
 use plumbline_engine::{Currency, TxnKind};
@@ -111,8 +113,14 @@ pub fn to_files(firm: &Firm, planted: &Planted) -> Result<Vec<(String, Vec<u8>)>
         csv_file("quotas.csv", QUOTAS, &firm.quotas)?,
         csv_file("assignments.csv", ASSIGNMENTS, &firm.assignments)?,
     ];
+    // A regulated plan is written with its rules, as `plumbline import plans` reads it.
+    let regulated = crate::regulated_plan(firm);
     for plan in &firm.plans {
-        files.push(json_file(format!("plans/{}-v{}.json", plan.id, plan.version), plan)?);
+        let name = format!("plans/{}-v{}.json", plan.id, plan.version);
+        match regulated.as_ref().filter(|r| r.plan == *plan) {
+            Some(document) => files.push(json_file(name, document)?),
+            None => files.push(json_file(name, plan)?),
+        }
     }
     files.push(json_file("planted.json".into(), planted)?);
     Ok(files)

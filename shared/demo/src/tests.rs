@@ -74,8 +74,11 @@ fn files_are_the_documented_set_with_headers() {
     assert!(text("transactions.csv").starts_with("id,date,kind,amount,currency,product,client_id,parties\n"));
     let planted_back: Planted = serde_json::from_str(&text("planted.json")).unwrap();
     assert_eq!(&planted_back, planted);
-    let plan: Plan = Plan::from_json(&text("plans/wm-adviser-v1.json")).unwrap();
-    assert_eq!(plan, firm.plans[0]);
+    // The advisers' plan is regulated: its file carries the rules the store is seeded with.
+    let document = plumbline_regulation::RegulatedPlan::from_json(&text("plans/wm-adviser-v1.json")).unwrap();
+    assert_eq!(Some(&document), crate::regulated_plan(firm).as_ref());
+    assert_eq!(document.plan, firm.plans[0]);
+    assert_eq!(Plan::from_json(&text("plans/as-seller-v1.json")).unwrap(), firm.plans[1]);
     // Parties share one column: `P0012:owner;P0040:specialist`.
     let txns = text("transactions.csv");
     let specialist_row = txns.lines().find(|l| l.contains(":specialist")).unwrap();

@@ -51,17 +51,6 @@ impl StoredSettings {
     }
 }
 
-impl From<FirmSettings> for StoredSettings {
-    fn from(s: FirmSettings) -> StoredSettings {
-        StoredSettings {
-            name: s.name,
-            as_of: Some(s.as_of),
-            base_currency: s.base_currency,
-            fiscal_year_start_month: s.fiscal_year_start_month,
-        }
-    }
-}
-
 /// What a person may do in Plumbline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
