@@ -277,6 +277,22 @@ impl<'r> Crediter<'r> {
         out: &mut Vec<Part<'t>>,
     ) {
         let wanted = |payee: &str| only.is_none_or(|o| same_text(o, payee));
+        // The common case, one party and neither roll-up nor overlays: a split party alone
+        // takes the whole amount, as below, without preparing a split.
+        if let [party] = &txn.parties[..]
+            && self.rules.rollup.is_none()
+            && self.rules.overlays.is_empty()
+        {
+            if wanted(&party.payee) && self.roles.iter().any(|(role, _, _)| same_text(role, &party.role)) {
+                out.push(Part {
+                    payee: &party.payee,
+                    source: Source::Party(0),
+                    amount: txn.amount,
+                    share: Decimal::ONE,
+                });
+            }
+            return;
+        }
         self.split.clear();
         // Each party's payee is compared once; without roll-up, a transaction that credits
         // none of the wanted payees stops here, before any split.
