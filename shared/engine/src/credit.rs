@@ -308,14 +308,21 @@ impl<'r> Crediter<'r> {
             return;
         }
         let set = self.role_set();
-        // A lone split party takes the whole amount as given: nothing to allocate.
-        let mut digits = self.digits;
+        // A lone split party takes the whole amount as given: nothing to allocate. Otherwise
+        // each part needed is read off the split table, or the whole amount is split.
+        let (mut minor, mut digits) = (0, self.digits);
         if let Some(at) = set {
-            let minor;
             (minor, digits) = to_minor(txn.amount, self.digits);
-            self.sets[at].splitter.split(minor, &mut self.minor);
+            if !self.sets[at].splitter.is_tabulated() {
+                self.sets[at].splitter.split(minor, &mut self.minor);
+            }
         }
-        let amount = |k: usize| if set.is_some() { from_minor(self.minor[k], digits) } else { txn.amount };
+        let amount = |k: usize| match set {
+            None => txn.amount,
+            Some(at) => {
+                from_minor(self.sets[at].splitter.tabulated_part(minor, k).unwrap_or_else(|| self.minor[k]), digits)
+            }
+        };
         for k in 0..self.split.len() {
             let (i, _, mine) = self.split[k];
             if mine {

@@ -146,27 +146,38 @@ impl Splitter {
 
     /// Splits `amount` minor units into `parts`, one per weight, summing exactly to it.
     pub fn split(&mut self, amount: i128, parts: &mut Vec<i128>) {
-        let n = self.weights.len();
         parts.clear();
         if self.table.is_empty() {
             allocate_minor_into(amount, &self.weights, parts, &mut self.remainders);
             return;
         }
-        let sign = if amount < 0 { -1 } else { 1 };
-        let row = |rest: usize| &self.table[rest * n..(rest + 1) * n];
+        parts.extend((0..self.weights.len()).map(|k| self.tabulated_part(amount, k).unwrap_or_default()));
+    }
+
+    /// Whether the splits are tabulated (see [`Splitter::tabulated_part`]).
+    pub fn is_tabulated(&self) -> bool {
+        !self.table.is_empty()
+    }
+
+    /// Part `k` of `amount` by [`Splitter::split`]'s rule, computed alone from the table;
+    /// `None` when the splits are not tabulated (split the whole amount instead).
+    #[inline]
+    pub fn tabulated_part(&self, amount: i128, k: usize) -> Option<i128> {
+        let n = self.weights.len();
+        let weight = *self.weights.get(k)?;
+        let row = |rest: usize| self.table.get(rest * n + k).copied();
         match i64::try_from(amount.unsigned_abs()) {
             // No part exceeds the amount, so when it fits in 64 bits every product here does
             // too (tabulated weights are at most `TABULATED`); 64-bit division is the fast one.
             Ok(m) => {
-                let (whole, rest) = (m / self.total as i64, (m % self.total as i64) as usize);
-                let parts_of = self.weights.iter().zip(row(rest));
-                parts.extend(parts_of.map(|(&w, &r)| i128::from(sign * (whole * w as i64 + r))));
+                let total = self.total as i64;
+                let part = (m / total) * weight as i64 + row((m % total) as usize)?;
+                Some(i128::from(if amount < 0 { -part } else { part }))
             }
             Err(_) => {
                 let (magnitude, total) = (amount.unsigned_abs(), self.total as u128);
-                let (whole, rest) = ((magnitude / total) as i128, (magnitude % total) as usize);
-                let parts_of = self.weights.iter().zip(row(rest));
-                parts.extend(parts_of.map(|(&w, &r)| i128::from(sign) * (whole * w + i128::from(r))));
+                let part = (magnitude / total) as i128 * weight + i128::from(row((magnitude % total) as usize)?);
+                Some(if amount < 0 { -part } else { part })
             }
         }
     }
