@@ -141,6 +141,47 @@ fn imported_files_are_encrypted_with_the_stack_key() {
     assert_eq!(rule["KMSMasterKeyID"], json!({ "Fn::GetAtt": ["DataKey", "Arn"] }));
 }
 
+/// Every import kind, JSON documents included, is uploaded to `incoming/<kind>/` (README
+/// "Import data"): the bucket's trigger must send such a key to the import function, and its
+/// role must be allowed to read it.
+#[test]
+fn every_import_kind_uploaded_under_incoming_reaches_the_import_function() {
+    let t = template();
+    let rules = t.resources()["ImportFunction"]
+        .pointer("/Properties/Events/FileLanded/Properties/Filter/S3Key/Rules")
+        .and_then(Value::as_array)
+        .expect("the import function is triggered by S3 keys");
+    let policies = t.resources()["ImportRole"]["Properties"]["Policies"].as_array().unwrap();
+    let readable: Vec<&str> = policies
+        .iter()
+        .flat_map(|p| p["PolicyDocument"]["Statement"].as_array().unwrap())
+        .filter(|s| s["Action"].as_array().is_some_and(|a| a.contains(&json!("s3:GetObject"))))
+        .flat_map(|s| s["Resource"].as_array().unwrap())
+        .filter_map(|r| r["Fn::Sub"].as_str())
+        // The object part of `arn:...:::<bucket>/<key pattern>`.
+        .filter_map(|arn| arn.split_once(":::")?.1.split_once('/').map(|(_, key)| key))
+        .collect();
+    for kind in plumbline_firm::imports::ImportKind::ALL {
+        let extension = match kind.as_str() {
+            "settings" | "plans" => "json",
+            "calendar" => "ics",
+            _ => "csv",
+        };
+        let key = format!("incoming/{kind}/upload-2026-11.{extension}");
+        let triggers = rules.iter().all(|rule| {
+            let value = rule["Value"].as_str().unwrap();
+            match rule["Name"].as_str().unwrap() {
+                "prefix" => key.starts_with(value),
+                "suffix" => key.ends_with(value),
+                other => panic!("unexpected rule {other}"),
+            }
+        });
+        assert!(triggers, "{key} does not trigger the import function: {rules:?}");
+        let may_read = readable.iter().any(|p| p.strip_suffix('*').is_some_and(|prefix| key.starts_with(prefix)));
+        assert!(may_read, "the import role may not read {key}: {readable:?}");
+    }
+}
+
 /// The person id reaches tokens only through administrators: the app client cannot write it.
 #[test]
 fn people_cannot_change_their_own_person_id() {

@@ -2,7 +2,8 @@
 //! and applied by `plumbline_import::run`, and its report (or every problem found) is written
 //! back to the bucket under `results/`. The key names what the file holds:
 //!
-//! - `incoming/<kind>/<file>`: our own column names;
+//! - `incoming/<kind>/<file>`: our own column names (CSV), an iCalendar file (`calendar`), or a
+//!   JSON document (`settings`, `plans`);
 //! - `incoming/<kind>/salesforce/<file>`: the built-in Salesforce Opportunity mapping;
 //! - `incoming/<kind>/<mapping>/<file>`: the mapping uploaded as `mappings/<mapping>.json`.
 //!
