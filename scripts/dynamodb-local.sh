@@ -2,7 +2,7 @@
 # A local DynamoDB-compatible server (moto) for the DynamoDB store's tests.
 #
 #   eval "$(bash scripts/dynamodb-local.sh start)"   # sets PLUMBLINE_DYNAMODB_ENDPOINT
-#   cargo test -p plumbline-store --test dynamo
+#   cargo test -p plumbline-store --test store dynamo::
 #   bash scripts/dynamodb-local.sh stop
 #
 # `start` installs moto when absent (pip install 'moto[server]'), starts it on a free port in the

@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! eval "$(bash scripts/dynamodb-local.sh start)"
-//! cargo test -p plumbline-store --test dynamo
+//! cargo test -p plumbline-store --test store dynamo::
 //! bash scripts/dynamodb-local.sh stop
 //! ```
 //!
@@ -44,7 +44,7 @@ fn endpoint(test: &str) -> Option<String> {
         "{ENDPOINT} is not set, so the DynamoDB store cannot be tested.\n\
          scripts/test.sh starts a local server (moto) and sets it. By hand:\n\
          \x20 eval \"$(bash scripts/dynamodb-local.sh start)\"\n\
-         \x20 cargo test -p plumbline-store --test dynamo\n\
+         \x20 cargo test -p plumbline-store --test store dynamo::\n\
          \x20 bash scripts/dynamodb-local.sh stop\n\
          To skip these tests knowingly, set {SKIP}=1."
     );
@@ -59,7 +59,7 @@ async fn fresh_store(test: &str) -> Option<DynamoStore> {
         format!("plumbline-test-{test}-{}-{nanos}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
     let client = DynamoStore::local_client(&endpoint);
     if let Err(e) = DynamoStore::create_table(&client, &table).await {
-        panic!("could not create table {table} at {endpoint} ({e}); is the server running? See tests/dynamo.rs.");
+        panic!("could not create table {table} at {endpoint} ({e}); is the server running? See tests/store/dynamo.rs.");
     }
     Some(DynamoStore::new(client, table))
 }

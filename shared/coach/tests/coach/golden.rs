@@ -18,7 +18,7 @@ struct Golden {
 
 #[test]
 fn templates_match_the_golden_texts() {
-    let golden: Golden = serde_json::from_str(include_str!("golden/templates.json")).unwrap();
+    let golden: Golden = serde_json::from_str(include_str!("../golden/templates.json")).unwrap();
     assert_eq!(golden.cases.len(), 3);
     for case in golden.cases {
         let text = writer::template(&case.finding);

@@ -18,7 +18,7 @@ struct Golden {
 
 #[test]
 fn hygiene_small() {
-    let g: Golden = serde_json::from_str(include_str!("golden/hygiene_small.json")).expect("valid golden file");
+    let g: Golden = serde_json::from_str(include_str!("../golden/hygiene_small.json")).expect("valid golden file");
     let config = HygieneConfig::default();
     let norms = Norms::learn(&g.pipeline.deals, g.pipeline.as_of, &config);
     let flags = deal_flags(&g.pipeline, &norms, &config);
