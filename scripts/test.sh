@@ -2,7 +2,7 @@
 # Runs every test: formatting, lints, unit and integration tests, the WASM builds, and the
 # end-to-end journeys in headless Chromium against a real `plumbline serve`.
 # Installs what it needs when absent (wasm target, wasm-bindgen-cli, wasm-opt, Chromium,
-# Playwright's test runner). Ends with one line: "N passed, N failed".
+# Playwright's test runner, cfn-lint, moto). Ends with one line: "N passed, N failed".
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -12,8 +12,48 @@ mkdir -p "$LOGS"
 step() { printf '\n==> %s\n' "$*"; }
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
+# Cleanup on any exit: the tool installs (below, in the background), the local DynamoDB server
+# they start, and the e2e data directory.
+TOOLS_PID=""
+E2E_DATA=""
+cleanup() {
+  if [[ -n "$TOOLS_PID" ]]; then wait "$TOOLS_PID" 2>/dev/null || true; fi
+  bash "$ROOT/scripts/dynamodb-local.sh" stop || true
+  if [[ -n "$E2E_DATA" ]]; then rm -rf "$E2E_DATA"; fi
+}
+trap cleanup EXIT
+
 step "format"
 cargo fmt --all -- --check
+
+# What the later steps need from outside (cfn-lint; moto, started here as the DynamoDB store's
+# test server; Chromium; Playwright's runner) installs in the background while the app builds
+# and the lints run: installs wait on the network and the disk, the builds on the CPU.
+# `tools_ready` waits for it, before the first step that uses any of it.
+install_tools() {
+  command -v cfn-lint >/dev/null 2>&1 || python3 -m pip install --quiet cfn-lint
+  bash scripts/dynamodb-local.sh start >"$LOGS/dynamodb-env" # export PLUMBLINE_DYNAMODB_ENDPOINT=...
+  if [[ ! -x /usr/bin/chromium ]]; then
+    echo "installing Debian's chromium"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  if [[ ! -x e2e/node_modules/.bin/playwright ]]; then
+    npm ci --prefix e2e --no-audit --no-fund --silent
+  fi
+}
+install_tools >"$LOGS/tools.log" 2>&1 &
+TOOLS_PID=$!
+tools_ready() {
+  local status=0
+  wait "$TOOLS_PID" || status=$?
+  TOOLS_PID=""
+  if ((status != 0)); then
+    cat "$LOGS/tools.log" >&2
+    echo "installing the test tools failed (exit $status)" >&2
+    exit 1
+  fi
+}
 
 step "wasm32 target and app tools"
 # build-app.sh installs the target, wasm-bindgen-cli and wasm-opt, then builds dist/.
@@ -26,21 +66,13 @@ step "lints"
 # it, and the shared crates it links, for wasm32.
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+step "tools (cfn-lint, moto, Chromium, Playwright; installed in the background since the start)"
+tools_ready
+eval "$(cat "$LOGS/dynamodb-env")"
+echo "local DynamoDB (moto) for the DynamoDB store's tests at $PLUMBLINE_DYNAMODB_ENDPOINT"
+
 step "AWS template (cfn-lint, offline; its security properties are tested by plumbline-infra)"
-command -v cfn-lint >/dev/null 2>&1 || python3 -m pip install --quiet cfn-lint
 cfn-lint infra/template.yaml
-
-# Cleanup on any exit: the local DynamoDB server (started below) and the e2e data directory.
-E2E_DATA=""
-cleanup() {
-  bash "$ROOT/scripts/dynamodb-local.sh" stop || true
-  if [[ -n "$E2E_DATA" ]]; then rm -rf "$E2E_DATA"; fi
-}
-trap cleanup EXIT
-
-step "local DynamoDB (moto) for the DynamoDB store's tests"
-dynamodb_env="$(bash scripts/dynamodb-local.sh start)" # prints export PLUMBLINE_DYNAMODB_ENDPOINT=...
-eval "$dynamodb_env"
 
 step "unit and integration tests"
 cargo test --workspace 2>&1 | tee "$LOGS/cargo-test.log"
@@ -48,14 +80,6 @@ rust_passed=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^pass
 rust_failed=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^failed;?$/) s += $(i-1) } END { print s + 0 }' "$LOGS/cargo-test.log")
 
 step "end-to-end in headless Chromium"
-if [[ ! -x /usr/bin/chromium ]]; then
-  echo "installing Debian's chromium"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
-fi
-if [[ ! -x e2e/node_modules/.bin/playwright ]]; then
-  npm ci --prefix e2e --no-audit --no-fund --silent
-fi
 # `cargo test` above built target/debug/plumbline for the CLI's integration tests. A separate
 # `cargo build -p plumbline-cli` resolves features without dev-dependencies and compiled much of
 # the workspace again (about four minutes of CI), so it runs only when the binary is missing.
