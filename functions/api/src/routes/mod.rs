@@ -564,7 +564,7 @@ pub fn table() -> Vec<RouteDef> {
             p.clone(),
             "/imports/{kind}",
             Roles(ADMIN),
-            "Accept a file (opportunities, people, transactions, aum, flows, compliance, activities, calendar) and import it in the background: validated completely, then applied with audit records; re-sending changes nothing. Poll the job for progress",
+            "Accept a file (settings, plans, teams, people, clients, quotas, assignments, transactions, aum, flows, opportunities, activities, calendar, compliance) and import it in the background: validated completely, then applied with audit records; re-sending changes nothing. Poll the job for progress",
             &[],
             Some("ImportUpload"),
             "ImportJob",
