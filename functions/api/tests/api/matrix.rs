@@ -87,16 +87,7 @@ struct World {
 }
 
 async fn world(h: &Harness) -> World {
-    let rep = h
-        .firm
-        .people
-        .iter()
-        .find(|p| {
-            p.role == Role::Rep
-                && p.division == Some(Division::Wealth)
-                && p.manager_id.as_ref().is_some_and(|m| h.person(m).role == Role::Manager)
-        })
-        .unwrap();
+    let rep = h.wealth_rep();
     let manager = rep.manager_id.clone().unwrap();
     let other_rep =
         h.firm.people.iter().find(|p| p.role == Role::Rep && p.division == Some(Division::AssetServicing)).unwrap();
@@ -112,8 +103,7 @@ async fn world(h: &Harness) -> World {
         .await;
     assert_eq!(proposal.status, StatusCode::OK, "{}", proposal.json);
     let rep_token = h.token(&rep.id).await;
-    let statement = h.get(&format!("/api/statements/{}?period=2026-10", rep.id), &rep_token).await;
-    let component = statement.json["statement"]["lines"][0]["component_id"].as_str().unwrap().to_string();
+    let component = h.first_line(&rep_token, &rep.id, "2026-10").await;
     let dispute = h
         .post(
             "/api/disputes",

@@ -60,27 +60,13 @@ async fn a_late_transaction_in_a_closed_month_is_paid_next_month_as_an_adjustmen
     let open = h.post("/api/periods/2026-11/close", &admin, json!({ "reason": "payroll" })).await;
     assert_eq!((open.status, open.json["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("period_not_ended")));
 
-    let closed = h
-        .send(
-            "POST",
-            "/api/periods/2026-10/close",
-            Some(&admin),
-            Some(&json!({ "reason": "October payroll" })),
-            Some("close-oct"),
-        )
-        .await;
+    let body = json!({ "reason": "October payroll" });
+    let close_october = || h.send("POST", "/api/periods/2026-10/close", Some(&admin), Some(&body), Some("close-oct"));
+    let closed = close_october().await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.json);
     let payee = closed.json["payees"].as_array().unwrap().iter().find(|p| p["person_id"] == json!(rep.id)).unwrap();
     assert_eq!(payee["total"], october.json["statement"]["total"], "the close pays the statement as it stood");
-    let replay = h
-        .send(
-            "POST",
-            "/api/periods/2026-10/close",
-            Some(&admin),
-            Some(&json!({ "reason": "October payroll" })),
-            Some("close-oct"),
-        )
-        .await;
+    let replay = close_october().await;
     assert_eq!(
         (replay.status, &replay.json),
         (StatusCode::OK, &closed.json),

@@ -1,73 +1,11 @@
 //! The API over a seeded demo firm, called in-process through the router.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use plumbline_api::{AppState, Clock, auth::Auth, router};
-use plumbline_firm::api::{ApiError, Persona, StatementResponse, TokenResponse};
-use plumbline_firm::{Firm, Role};
-use plumbline_store::{EmbeddedStore, Store, seed};
+use crate::common::{Reply, harness};
+use axum::http::StatusCode;
+use plumbline_firm::Role;
+use plumbline_firm::api::{ApiError, Persona, StatementResponse};
 use rust_decimal::Decimal;
-use std::sync::Arc;
-use tokio::sync::OnceCell;
-use tower::ServiceExt;
-
-struct Harness {
-    app: axum::Router,
-    firm: &'static Firm,
-}
-
-/// The demo firm, generated and seeded once for every test in this file.
-async fn seeded() -> &'static (tempfile::TempDir, EmbeddedStore, Firm) {
-    static SEEDED: OnceCell<(tempfile::TempDir, EmbeddedStore, Firm)> = OnceCell::const_new();
-    SEEDED
-        .get_or_init(|| async {
-            let dir = tempfile::tempdir().unwrap();
-            let store = EmbeddedStore::open(&dir.path().join("s.redb")).unwrap();
-            let options = plumbline_demo::DemoOptions { seed: 7, as_of: "2026-11-20".parse().unwrap() };
-            let (firm, _) = plumbline_demo::generate(&options);
-            seed::seed_firm(&store, &firm, "2026-11-20T00:00:00Z", "test").await.unwrap();
-            (dir, store, firm)
-        })
-        .await
-}
-
-async fn harness() -> Harness {
-    let (_, store, firm) = seeded().await;
-    let state = AppState {
-        store: Arc::new(store.clone()) as Arc<dyn Store>,
-        auth: Arc::new(Auth::development()),
-        clock: Clock::System,
-    };
-    Harness { app: router(state), firm }
-}
-
-impl Harness {
-    async fn call(&self, method: &str, uri: &str, token: Option<&str>, body: Option<String>) -> (StatusCode, Vec<u8>) {
-        let mut request = Request::builder().method(method).uri(uri);
-        if let Some(t) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        if body.is_some() {
-            request = request.header(header::CONTENT_TYPE, "application/json");
-        }
-        let response =
-            self.app.clone().oneshot(request.body(Body::from(body.unwrap_or_default())).unwrap()).await.unwrap();
-        let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        (status, bytes.to_vec())
-    }
-
-    async fn token(&self, person_id: &str) -> String {
-        let (status, body) =
-            self.call("POST", "/api/auth/dev-token", None, Some(format!(r#"{{"person_id":"{person_id}"}}"#))).await;
-        assert_eq!(status, StatusCode::OK);
-        serde_json::from_slice::<TokenResponse>(&body).unwrap().token
-    }
-
-    fn first(&self, role: Role) -> &plumbline_firm::Person {
-        self.firm.people.iter().find(|p| p.role == role).unwrap()
-    }
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn statements_are_visible_to_the_rep_their_managers_and_oversight_only() {
@@ -89,12 +27,12 @@ async fn statements_are_visible_to_the_rep_their_managers_and_oversight_only() {
     ];
     for (caller, expected) in cases {
         let token = h.token(&caller).await;
-        let (status, body) = h.call("GET", &uri, Some(&token), None).await;
+        let Reply { status, json: body } = h.send("GET", &uri, Some(&token), None, None).await;
         assert_eq!(status, expected, "{caller} reading {}", rep.id);
         if status == StatusCode::NOT_FOUND {
-            let error: ApiError = serde_json::from_slice(&body).unwrap();
+            let error: ApiError = serde_json::from_value(body.clone()).unwrap();
             assert_eq!(error.code, "not_found");
-            assert!(!String::from_utf8_lossy(&body).contains("total"), "no statement data leaks");
+            assert!(!body.to_string().contains("total"), "no statement data leaks");
         }
     }
 }
@@ -104,16 +42,16 @@ async fn a_statement_is_exact_and_its_lines_sum_to_the_total() {
     let h = harness().await;
     let rep = h.first(Role::Rep);
     let token = h.token(&rep.id).await;
-    let (status, body) = h.call("GET", &format!("/api/statements/{}?period=2026-11", rep.id), Some(&token), None).await;
-    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
-    let response: StatementResponse = serde_json::from_slice(&body).unwrap();
+    let Reply { status, json: body } =
+        h.send("GET", &format!("/api/statements/{}?period=2026-11", rep.id), Some(&token), None, None).await;
+    assert_eq!(status, StatusCode::OK, "{}", body);
+    let response: StatementResponse = serde_json::from_value(body.clone()).unwrap();
     let statement = response.statement;
     assert_eq!(statement.period.label, "2026-11");
     assert!(!statement.lines.is_empty());
     assert_eq!(statement.lines.iter().map(|l| l.amount).sum::<Decimal>(), statement.total);
     assert_eq!(statement.total.round_dp(2), statement.total, "whole pence");
-    let raw: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    assert!(raw["statement"]["total"].is_string(), "money travels as a decimal string, never a float");
+    assert!(body["statement"]["total"].is_string(), "money travels as a decimal string, never a float");
 }
 
 #[tokio::test]
@@ -121,33 +59,35 @@ async fn bad_requests_get_json_errors_that_name_the_field() {
     let h = harness().await;
     let rep = h.first(Role::Rep);
     let token = h.token(&rep.id).await;
-    let (status, body) = h.call("GET", &format!("/api/statements/{}?period=2026-13", rep.id), Some(&token), None).await;
+    let Reply { status, json: body } =
+        h.send("GET", &format!("/api/statements/{}?period=2026-13", rep.id), Some(&token), None, None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let error: ApiError = serde_json::from_slice(&body).unwrap();
+    let error: ApiError = serde_json::from_value(body.clone()).unwrap();
     assert_eq!(error.field.as_deref(), Some("period"));
 
-    let (status, body) = h.call("GET", &format!("/api/statements/{}", rep.id), None, None).await;
+    let Reply { status, json: body } = h.send("GET", &format!("/api/statements/{}", rep.id), None, None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(serde_json::from_slice::<ApiError>(&body).unwrap().code, "unauthenticated");
+    assert_eq!(serde_json::from_value::<ApiError>(body.clone()).unwrap().code, "unauthenticated");
 
-    let (status, _) = h.call("GET", &format!("/api/statements/{}", rep.id), Some("not.a.jwt"), None).await;
+    let status = h.send("GET", &format!("/api/statements/{}", rep.id), Some("not.a.jwt"), None, None).await.status;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-    let (status, body) = h.call("POST", "/api/auth/dev-token", None, Some(r#"{"person_id":"P9999"}"#.into())).await;
+    let Reply { status, json: body } =
+        h.send("POST", "/api/auth/dev-token", None, Some(&json!({ "person_id": "P9999" })), None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(serde_json::from_slice::<ApiError>(&body).unwrap().field.as_deref(), Some("person_id"));
+    assert_eq!(serde_json::from_value::<ApiError>(body.clone()).unwrap().field.as_deref(), Some("person_id"));
 
-    let (status, body) = h.call("GET", "/api/no-such-route", None, None).await;
+    let Reply { status, json: body } = h.send("GET", "/api/no-such-route", None, None, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(serde_json::from_slice::<ApiError>(&body).unwrap().code, "not_found");
+    assert_eq!(serde_json::from_value::<ApiError>(body.clone()).unwrap().code, "not_found");
 }
 
 #[tokio::test]
 async fn personas_cover_every_role() {
     let h = harness().await;
-    let (status, body) = h.call("GET", "/api/auth/personas", None, None).await;
+    let Reply { status, json: body } = h.send("GET", "/api/auth/personas", None, None, None).await;
     assert_eq!(status, StatusCode::OK);
-    let personas: Vec<Persona> = serde_json::from_slice(&body).unwrap();
+    let personas: Vec<Persona> = serde_json::from_value(body.clone()).unwrap();
     assert_eq!(personas.len(), h.firm.people.len());
     for role in Role::ALL {
         assert!(personas.iter().any(|p| p.role == role), "a {role:?} persona");
@@ -160,7 +100,7 @@ async fn a_token_from_another_issuer_is_rejected() {
     let stranger = plumbline_api::auth::DevIssuer::generate("plumbline-dev", "plumbline-local");
     let rep = h.first(Role::Rep);
     let forged = stranger.sign(rep);
-    let (status, _) = h.call("GET", &format!("/api/statements/{}", rep.id), Some(&forged), None).await;
+    let status = h.send("GET", &format!("/api/statements/{}", rep.id), Some(&forged), None, None).await.status;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -169,8 +109,9 @@ async fn every_rep_in_the_demo_firm_has_a_statement_for_the_current_month() {
     let h = harness().await;
     let token = h.token(&h.first(Role::Leadership).id).await;
     for rep in h.firm.people.iter().filter(|p| p.role == Role::Rep) {
-        let (status, body) = h.call("GET", &format!("/api/statements/{}", rep.id), Some(&token), None).await;
-        assert_eq!(status, StatusCode::OK, "{}: {}", rep.id, String::from_utf8_lossy(&body));
+        let Reply { status, json: body } =
+            h.send("GET", &format!("/api/statements/{}", rep.id), Some(&token), None, None).await;
+        assert_eq!(status, StatusCode::OK, "{}: {}", rep.id, body);
     }
 }
 
@@ -212,9 +153,10 @@ async fn a_joiners_quota_is_the_full_year_figure_prorated_once_by_days_on_the_pl
         let expected = (full_year * days / Decimal::from(365))
             .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
 
-        let (status, body) = h.call("GET", &format!("/api/people/{}/quotas", joiner.id), Some(&token), None).await;
+        let Reply { status, json: body } =
+            h.send("GET", &format!("/api/people/{}/quotas", joiner.id), Some(&token), None, None).await;
         assert_eq!(status, StatusCode::OK);
-        let quotas: Vec<plumbline_firm::Quota> = serde_json::from_slice(&body).unwrap();
+        let quotas: Vec<plumbline_firm::Quota> = serde_json::from_value(body.clone()).unwrap();
         let stored = quotas.iter().find(|q| q.year_start == year_start).expect("a quota this year").amount;
         assert_eq!(
             stored, full_year,
@@ -223,9 +165,9 @@ async fn a_joiners_quota_is_the_full_year_figure_prorated_once_by_days_on_the_pl
         );
 
         let uri = format!("/api/statements/{}?period=2026-11", joiner.id);
-        let (status, body) = h.call("GET", &uri, Some(&token), None).await;
-        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
-        let statement = serde_json::from_slice::<StatementResponse>(&body).unwrap().statement;
+        let Reply { status, json: body } = h.send("GET", &uri, Some(&token), None, None).await;
+        assert_eq!(status, StatusCode::OK, "{}", body);
+        let statement = serde_json::from_value::<StatementResponse>(body.clone()).unwrap().statement;
         let line = statement.lines.iter().find(|l| l.component_id == "fee-revenue").unwrap();
         assert_eq!(
             line.quota,

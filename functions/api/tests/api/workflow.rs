@@ -3,7 +3,7 @@
 
 use crate::common::{Harness, harness};
 use axum::http::StatusCode;
-use plumbline_firm::{Division, Person, Role};
+use plumbline_firm::{Person, Role};
 use plumbline_store::audit::{AuditRecord, verify};
 use plumbline_store::{Item, Store, keys};
 use rust_decimal::Decimal;
@@ -12,19 +12,6 @@ use std::str::FromStr;
 
 fn dec(v: &Value) -> Decimal {
     Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}"))).unwrap()
-}
-
-/// A wealth rep whose direct manager is a manager.
-fn rep(h: &Harness) -> &'static Person {
-    h.firm
-        .people
-        .iter()
-        .find(|p| {
-            p.role == Role::Rep
-                && p.division == Some(Division::Wealth)
-                && p.manager_id.as_ref().is_some_and(|m| h.person(m).role == Role::Manager)
-        })
-        .unwrap()
 }
 
 async fn audit_actions(h: &Harness) -> Vec<String> {
@@ -44,20 +31,14 @@ async fn audit_actions(h: &Harness) -> Vec<String> {
     }
 }
 
-async fn first_line(h: &Harness, token: &str, person: &str, period: &str) -> String {
-    let s = h.get(&format!("/api/statements/{person}?period={period}"), token).await;
-    assert_eq!(s.status, StatusCode::OK, "{}", s.json);
-    s.json["statement"]["lines"][0]["component_id"].as_str().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn a_disputed_line_settled_by_an_approved_adjustment_is_paid_in_the_next_statement() {
     let h = harness().await;
-    let rep = rep(&h);
+    let rep = h.wealth_rep();
     let manager = rep.manager_id.clone().unwrap();
     let (rep_t, manager_t) = (h.token(&rep.id).await, h.token(&manager).await);
     let designer_t = h.token(&h.first(Role::Designer).id).await;
-    let component = first_line(&h, &rep_t, &rep.id, "2026-10").await;
+    let component = h.first_line(&rep_t, &rep.id, "2026-10").await;
     let before = h.get(&format!("/api/statements/{}?period=2026-11", rep.id), &rep_t).await;
     let before_total = dec(&before.json["statement"]["total"]);
 
@@ -127,11 +108,11 @@ async fn a_disputed_line_settled_by_an_approved_adjustment_is_paid_in_the_next_s
 #[tokio::test]
 async fn disputes_close_with_an_explanation_or_reopen_when_the_adjustment_is_rejected() {
     let h = harness().await;
-    let rep = rep(&h);
+    let rep = h.wealth_rep();
     let manager = rep.manager_id.clone().unwrap();
     let (rep_t, manager_t) = (h.token(&rep.id).await, h.token(&manager).await);
     let designer_t = h.token(&h.first(Role::Designer).id).await;
-    let component = first_line(&h, &rep_t, &rep.id, "2026-09").await;
+    let component = h.first_line(&rep_t, &rep.id, "2026-09").await;
     let raise = |comment: &'static str| {
         let (h, rep_t, component) = (&h, &rep_t, component.clone());
         async move {
@@ -193,7 +174,7 @@ async fn disputes_close_with_an_explanation_or_reopen_when_the_adjustment_is_rej
 #[tokio::test]
 async fn a_quota_change_shows_its_cost_and_applies_only_when_approved() {
     let h = harness().await;
-    let rep = rep(&h);
+    let rep = h.wealth_rep();
     let manager_t = h.token(rep.manager_id.as_deref().unwrap()).await;
     let designer_t = h.token(&h.first(Role::Designer).id).await;
     let quotas = h.get(&format!("/api/people/{}/quotas", rep.id), &manager_t).await;
@@ -305,7 +286,7 @@ async fn a_plan_version_is_validated_simulated_and_approved_by_manager_then_comp
 async fn idempotency_keys_replay_the_first_result_and_refuse_a_different_body() {
     let h = harness().await;
     let token = h.token(&h.first(Role::Compliance).id).await;
-    let person = rep(&h).id.clone();
+    let person = h.wealth_rep().id.clone();
     let body = json!({ "person_id": person, "date": "2026-11-02", "kind": "overdue_training", "severity": "minor", "description": "AML module" });
     let records = || async { verify(h.store.as_ref()).await.unwrap().records };
     let start = records().await;
@@ -332,7 +313,7 @@ async fn idempotency_keys_replay_the_first_result_and_refuse_a_different_body() 
 async fn a_thousand_concurrent_audited_writes_through_the_api_leave_a_gap_free_chain() {
     let h = harness().await;
     let token = h.token(&h.first(Role::Compliance).id).await;
-    let person = rep(&h).id.clone();
+    let person = h.wealth_rep().id.clone();
     let start = verify(h.store.as_ref()).await.unwrap().records;
     let tasks: Vec<_> = (0..1000)
         .map(|n| {
@@ -361,7 +342,7 @@ async fn a_thousand_concurrent_audited_writes_through_the_api_leave_a_gap_free_c
 async fn the_verify_endpoint_names_the_first_tampered_record() {
     let h = harness().await;
     let token = h.token(&h.first(Role::Compliance).id).await;
-    let body = json!({ "person_id": rep(&h).id, "date": "2026-11-02", "kind": "overdue_training", "severity": "minor", "description": "one" });
+    let body = json!({ "person_id": h.wealth_rep().id, "date": "2026-11-02", "kind": "overdue_training", "severity": "minor", "description": "one" });
     for _ in 0..3 {
         assert_eq!(h.post("/api/conduct", &token, body.clone()).await.status, StatusCode::OK);
     }
@@ -379,7 +360,7 @@ async fn the_verify_endpoint_names_the_first_tampered_record() {
 #[tokio::test]
 async fn long_lists_page_without_gaps_or_repeats_and_filter() {
     let h = harness().await;
-    let rep = rep(&h);
+    let rep = h.wealth_rep();
     let token = h.token(&h.first(Role::Leadership).id).await;
     let whole = h.get(&format!("/api/people/{}/transactions?period=2026&limit=500", rep.id), &token).await;
     let all: Vec<Value> = whole.json["items"].as_array().unwrap().clone();

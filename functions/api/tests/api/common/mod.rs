@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use plumbline_api::{AppState, Clock, auth::Auth, router};
 use plumbline_firm::api::TokenResponse;
-use plumbline_firm::{Firm, Person, Role};
+use plumbline_firm::{Division, Firm, Person, Role};
 use plumbline_store::{EmbeddedStore, Store, seed};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -153,6 +153,26 @@ impl Harness {
 
     pub fn first(&self, role: Role) -> &'static Person {
         self.firm.people.iter().find(|p| p.role == role).unwrap()
+    }
+
+    /// A wealth rep whose direct manager is a manager.
+    pub fn wealth_rep(&self) -> &'static Person {
+        self.firm
+            .people
+            .iter()
+            .find(|p| {
+                p.role == Role::Rep
+                    && p.division == Some(Division::Wealth)
+                    && p.manager_id.as_ref().is_some_and(|m| self.person(m).role == Role::Manager)
+            })
+            .unwrap()
+    }
+
+    /// The component of the first line of `person`'s statement for `period`, as `token` reads it.
+    pub async fn first_line(&self, token: &str, person: &str, period: &str) -> String {
+        let s = self.get(&format!("/api/statements/{person}?period={period}"), token).await;
+        assert_eq!(s.status, StatusCode::OK, "{}", s.json);
+        s.json["statement"]["lines"][0]["component_id"].as_str().unwrap().to_string()
     }
 
     pub fn person(&self, id: &str) -> &'static Person {
