@@ -11,7 +11,7 @@ test('designer edits a plan, sees the error at the field, fixes it, simulates an
   const designer = await persona(request, (p) => p.role === 'designer');
   await signIn(page, designer);
   await expect(page).toHaveURL(/\/plans$/);
-  await page.getByTestId('plan-link').filter({ hasText: 'Wealth Adviser' }).click();
+  await page.getByTestId('plan-link').filter({ hasText: 'Wealth Adviser' }).getByRole('link').click();
   await expect(page).toHaveURL(/\/plans\/wm-adviser$/);
 
   const path = 'components[0].tiers[2].rate';

@@ -3,7 +3,7 @@
 //! so a link or a reload opens it again. Also the pipeline view the opportunity links land on.
 
 use crate::api::{self, CoachText};
-use crate::components::{DataTable, Money, Remote};
+use crate::components::{Cell, DataTable, Remote, Row};
 use crate::pages::{PageHead, SignedIn};
 use crate::session::use_session;
 use leptos::prelude::*;
@@ -256,23 +256,20 @@ fn PipelineTable(
             {(!found).then(|| view! {
                 <p class="notice">"Opportunity " {deal.clone()} " is not among these deals: it may have closed, or it is not yours to see."</p>
             })}
-            <DataTable caption="Opportunities" headers=vec!["Opportunity", "Client", "Owner", "Stage", "#Amount", "Close date", "#Stated probability"]>
-                {shown.into_iter().map(|o| {
-                    let current = deal.as_ref() == Some(&o.id);
-                    let id = o.id.clone();
-                    view! {
-                        <tr data-testid="pipeline-row" data-deal=id class:current=current aria-current=current.then_some("true")>
-                            <td><code>{o.id}</code> " " {o.name}</td>
-                            <td>{o.client_id}</td>
-                            <td>{o.owner_id}</td>
-                            <td>{stage_label(o.stage)}</td>
-                            <td class="num"><Money amount=o.amount currency=o.currency/></td>
-                            <td>{o.close_date.to_string()}</td>
-                            <td class="num">{o.probability} "%"</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </DataTable>
+            <DataTable caption="Opportunities" headers=vec!["Opportunity", "Client", "Owner", "Stage", "#Amount", "Close date", "#Stated probability"]
+                rows=shown.into_iter().map(|o| {
+                    let row = Row::new(vec![
+                        Cell::text(o.name).aside(o.id.clone()),
+                        Cell::text(o.client_id),
+                        Cell::text(o.owner_id),
+                        Cell::text(stage_label(o.stage)),
+                        Cell::money(o.amount, &o.currency),
+                        Cell::text(o.close_date.to_string()),
+                        Cell::num(format!("{}%", o.probability)),
+                    ]);
+                    let row = if deal.as_ref() == Some(&o.id) { row.attr("class", "current").attr("aria-current", "true") } else { row };
+                    row.attr("data-testid", "pipeline-row").attr("data-deal", o.id)
+                }).collect()/>
         </section>
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::api::{self, PayeeData};
 use crate::components::charts::{Bar, BarChart, Gauge, LineChart, Marker, Series, compact, percent_label};
-use crate::components::{DataTable, Money, Remote, load};
+use crate::components::{Cell, DataTable, Money, Remote, Row, load};
 use crate::dates::month_abbr;
 use crate::insight::{self, PayeeModel};
 use crate::pages::coaching::Messages;
@@ -207,18 +207,13 @@ fn Disputes(person_id: String) -> impl IntoView {
                 if mine.is_empty() {
                     return view! { <p class="empty">"No disputes raised."</p> }.into_any();
                 }
-                view! {
-                    <DataTable caption="Disputes raised" headers=vec!["Period", "Line", "Status", "Comment"]>
-                        {mine.into_iter().map(|d| view! {
-                            <tr>
-                                <td>{d.period}</td>
-                                <td>{d.component_id}</td>
-                                <td>{crate::pages::views::dispute_status(d.status)}</td>
-                                <td>{d.comment}</td>
-                            </tr>
-                        }).collect_view()}
-                    </DataTable>
-                }.into_any()
+                let rows = mine.into_iter().map(|d| Row::new(vec![
+                    Cell::text(d.period),
+                    Cell::text(d.component_id),
+                    Cell::text(crate::pages::views::dispute_status(d.status)),
+                    Cell::text(d.comment),
+                ])).collect();
+                view! { <DataTable caption="Disputes raised" headers=vec!["Period", "Line", "Status", "Comment"] rows=rows/> }.into_any()
             }}/>
         </section>
     }

@@ -5,7 +5,7 @@
 use super::{PageHead, SignedIn};
 use crate::api;
 use crate::components::charts::{Bar, BarChart, compact, percent_label};
-use crate::components::{DataTable, ErrorPanel, Remote, load};
+use crate::components::{Cell, DataTable, ErrorPanel, Remote, Row, load};
 use leptos::prelude::*;
 use plumbline_firm::Role;
 use plumbline_firm::records::{Division, Team};
@@ -201,33 +201,24 @@ fn QuotaResult(plan: QuotaPlan) -> impl IntoView {
                 <AllocationPanel allocation=spread_around testid="allocation-spread-around"/>
             </div>
             <h3>"Side by side"</h3>
-            <DataTable caption="Fairness of the two allocations" headers=vec!["Measure", "#Data-driven", "#Last year + x%", "Better"] show_caption=true>
-                {comparison.metrics.into_iter().map(|m| {
+            <DataTable caption="Fairness of the two allocations" headers=vec!["Measure", "#Data-driven", "#Last year + x%", "Better"] show_caption=true
+                rows=comparison.metrics.into_iter().map(|m| {
                     let better = if (m.data_driven < m.spread_around) == m.lower_is_better { "data-driven" } else { "last year + x%" };
                     let better = if m.data_driven == m.spread_around { "same" } else { better };
-                    view! {
-                        <tr data-metric=m.key.clone()>
-                            <th scope="row">{m.label}</th>
-                            <td class="num">{ratio(m.data_driven)}</td>
-                            <td class="num">{ratio(m.spread_around)}</td>
-                            <td>{better}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </DataTable>
-            <DataTable caption="Quota per seller" headers=vec!["Seller", "#Data-driven", "#Last year + x%", "#Difference"] show_caption=true>
-                {comparison.rows.into_iter().map(|r| {
-                    let id = r.person_id.clone();
-                    view! {
-                    <tr data-person=id>
-                        <th scope="row">{r.name} " " <span class="muted">{r.person_id}</span></th>
-                        <td class="num" data-amount=r.data_driven.to_string()>{grouped(r.data_driven)}</td>
-                        <td class="num" data-amount=r.spread_around.to_string()>{grouped(r.spread_around)}</td>
-                        <td class="num">{grouped(r.difference)}</td>
-                    </tr>
-                    }
-                }).collect_view()}
-            </DataTable>
+                    Row::new(vec![
+                        Cell::head(m.label),
+                        Cell::num(ratio(m.data_driven)),
+                        Cell::num(ratio(m.spread_around)),
+                        Cell::text(better),
+                    ]).attr("data-metric", m.key)
+                }).collect()/>
+            <DataTable caption="Quota per seller" headers=vec!["Seller", "#Data-driven", "#Last year + x%", "#Difference"] show_caption=true
+                rows=comparison.rows.into_iter().map(|r| Row::new(vec![
+                    Cell::head(r.name).aside(r.person_id.clone()),
+                    Cell::num(grouped(r.data_driven)).attr("data-amount", r.data_driven.to_string()),
+                    Cell::num(grouped(r.spread_around)).attr("data-amount", r.spread_around.to_string()),
+                    Cell::num(grouped(r.difference)),
+                ]).attr("data-person", r.person_id)).collect()/>
         </div>
     }
 }
@@ -355,36 +346,27 @@ fn TerritoryResult(proposal: TerritoryProposal) -> impl IntoView {
                 <BarChart title="Potential per seller before balancing" x_label="Seller" y_label="Potential" bars=before y_format=compact/>
                 <BarChart title="Potential per seller after balancing" x_label="Seller" y_label="Potential" bars=after y_format=compact/>
             </div>
-            <DataTable caption="Sellers before and after" headers=vec!["Seller", "#Accounts", "#Potential before", "#Potential after", "#Index before", "#Index after"] show_caption=true>
-                {sellers.into_iter().map(|s| view! {
-                    <tr data-person=s.person_id.clone()>
-                        <th scope="row">{s.name}</th>
-                        <td class="num">{format!("{} → {}", s.accounts_before, s.accounts_after)}</td>
-                        <td class="num">{grouped(s.potential_before)}</td>
-                        <td class="num">{grouped(s.potential_after)}</td>
-                        <td class="num">{ratio(s.potential_index_before)}</td>
-                        <td class="num">{ratio(s.potential_index_after)}</td>
-                    </tr>
-                }).collect_view()}
-            </DataTable>
+            <DataTable caption="Sellers before and after" headers=vec!["Seller", "#Accounts", "#Potential before", "#Potential after", "#Index before", "#Index after"] show_caption=true
+                rows=sellers.into_iter().map(|s| Row::new(vec![
+                    Cell::head(s.name),
+                    Cell::num(format!("{} → {}", s.accounts_before, s.accounts_after)),
+                    Cell::num(grouped(s.potential_before)),
+                    Cell::num(grouped(s.potential_after)),
+                    Cell::num(ratio(s.potential_index_before)),
+                    Cell::num(ratio(s.potential_index_after)),
+                ]).attr("data-person", s.person_id)).collect()/>
             {if moves.is_empty() {
                 view! { <p class="empty" data-testid="no-moves">"The territories are already balanced within the limits: no account moves."</p> }.into_any()
             } else {
                 view! {
-                    <DataTable caption="Accounts that move" headers=vec!["Account", "From", "To", "#Potential", "Reason"] show_caption=true>
-                        {moves.into_iter().map(|m| {
-                            let id = m.account_id.clone();
-                            view! {
-                            <tr data-testid="move" data-account=id>
-                                <th scope="row">{m.account_name} " " <span class="muted">{m.account_id}</span></th>
-                                <td>{m.from}</td>
-                                <td>{m.to}</td>
-                                <td class="num">{grouped(m.potential)}</td>
-                                <td>{m.reason}</td>
-                            </tr>
-                            }
-                        }).collect_view()}
-                    </DataTable>
+                    <DataTable caption="Accounts that move" headers=vec!["Account", "From", "To", "#Potential", "Reason"] show_caption=true
+                        rows=moves.into_iter().map(|m| Row::new(vec![
+                            Cell::head(m.account_name).aside(m.account_id.clone()),
+                            Cell::text(m.from),
+                            Cell::text(m.to),
+                            Cell::num(grouped(m.potential)),
+                            Cell::text(m.reason),
+                        ]).attr("data-testid", "move").attr("data-account", m.account_id)).collect()/>
                 }.into_any()
             }}
         </div>

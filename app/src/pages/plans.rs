@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::charts::{Bar, BarChart, LineChart, Series, compact, percent_label};
-use crate::components::{DataTable, ErrorPanel, Loading, Money, Remote, load};
+use crate::components::{Cell, DataTable, ErrorPanel, Loading, Money, Remote, Row, load};
 use crate::pages::{PageHead, SignedIn};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -34,16 +34,13 @@ pub fn PlansPage() -> impl IntoView {
                     <PageHead eyebrow="Plan design" title="Plans" lede="Open a plan to edit a new version, compare versions and submit it for approval."/>
                     <Remote resource=list loading="Loading plans…" children=|plans| view! {
                         <section class="panel">
-                            <DataTable caption="Plans" headers=vec!["Plan", "#Latest version", "Currency", "From"]>
-                                {plans.into_iter().map(|p| view! {
-                                    <tr>
-                                        <th scope="row"><a href=format!("/plans/{}", p.id) data-testid="plan-link">{p.name}</a><br/><code>{p.id}</code></th>
-                                        <td class="num">{p.latest_version}</td>
-                                        <td>{p.currency.0}</td>
-                                        <td>{p.effective_from.to_string()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </DataTable>
+                            <DataTable caption="Plans" headers=vec!["Plan", "#Latest version", "Currency", "From"]
+                                rows=plans.into_iter().map(|p| Row::new(vec![
+                                    Cell::head(p.name).link(format!("/plans/{}", p.id)).note(p.id).attr("data-testid", "plan-link"),
+                                    Cell::num(p.latest_version.to_string()),
+                                    Cell::text(p.currency.0),
+                                    Cell::text(p.effective_from.to_string()),
+                                ])).collect()/>
                         </section>
                     }/>
                 </div>
@@ -443,19 +440,14 @@ fn SimulationResult(sim: SimulationResponse) -> impl IntoView {
             {if movers.is_empty() {
                 view! { <p class="empty">"Nobody's pay changes."</p> }.into_any()
             } else {
-                view! {
-                    <DataTable caption="Winners and losers: the biggest changes in pay" show_caption=true headers=vec!["Payee", "#Stored plan", "#Candidate", "#Change", "#Attainment"]>
-                        {movers.into_iter().map(|p| view! {
-                            <tr data-testid="sim-mover">
-                                <th scope="row">{names.get(&p.payee).cloned().unwrap_or_else(|| p.payee.clone())}</th>
-                                <td class="num"><Money amount=p.pay_a currency=currency.clone()/></td>
-                                <td class="num"><Money amount=p.pay_b currency=currency.clone()/></td>
-                                <td class="num"><Money amount=p.delta currency=currency.clone()/></td>
-                                <td class="num">{attainment(p.attainment_a)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </DataTable>
-                }.into_any()
+                let rows = movers.into_iter().map(|p| Row::new(vec![
+                    Cell::head(names.get(&p.payee).cloned().unwrap_or_else(|| p.payee.clone())),
+                    Cell::money(p.pay_a, &currency),
+                    Cell::money(p.pay_b, &currency),
+                    Cell::money(p.delta, &currency),
+                    Cell::num(attainment(p.attainment_a)),
+                ]).attr("data-testid", "sim-mover")).collect();
+                view! { <DataTable caption="Winners and losers: the biggest changes in pay" show_caption=true headers=vec!["Payee", "#Stored plan", "#Candidate", "#Change", "#Attainment"] rows=rows/> }.into_any()
             }}
         </section>
     }

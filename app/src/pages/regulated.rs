@@ -2,7 +2,7 @@
 //! event and rule, deferral and vesting, malus and clawback, and what is paid now, deferred
 //! and still unvested.
 
-use crate::components::{DataTable, Money};
+use crate::components::{Cell, DataTable, Money, Row};
 use leptos::prelude::*;
 use plumbline_regulation::statement::{LineKind, RegulatedStatement};
 
@@ -77,18 +77,12 @@ pub fn RegulatedPanel(regulated: RegulatedStatement) -> impl IntoView {
                     })
                     .collect_view()}
             </div>
-            <DataTable caption="Unvested deferred pay by vesting date" headers=vec!["Award", "Vests on", "#Amount"] show_caption=true>
-                {unvested.into_iter().map(|u| {
-                    let cur = currency.clone();
-                    view! {
-                        <tr data-testid="unvested" data-amount=u.amount.to_string()>
-                            <th scope="row">{u.award_id}</th>
-                            <td>{u.vests_on.to_string()}</td>
-                            <td class="num"><Money amount=u.amount currency=cur/></td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </DataTable>
+            <DataTable caption="Unvested deferred pay by vesting date" headers=vec!["Award", "Vests on", "#Amount"] show_caption=true
+                rows=unvested.into_iter().map(|u| Row::new(vec![
+                    Cell::head(u.award_id),
+                    Cell::text(u.vests_on.to_string()),
+                    Cell::money(u.amount, &currency),
+                ]).attr("data-testid", "unvested").attr("data-amount", u.amount.to_string())).collect()/>
         </section>
     }
 }

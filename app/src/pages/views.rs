@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::charts::{Band, Bar, BarChart, LineChart, Series, compact, percent_label};
-use crate::components::{DataTable, ErrorPanel, Money, Remote, load};
+use crate::components::{Cell, DataTable, ErrorPanel, Remote, Row, load};
 use crate::insight;
 use crate::pages::coaching::Messages;
 use crate::pages::{PageHead, SignedIn};
@@ -167,31 +167,32 @@ fn TeamTable(rows: Vec<MemberRow>, pace: Decimal, hygiene: TeamHygiene) -> impl 
             <p class="meta">"Pace: " {percent_label(pace)} " of the plan year has passed."</p>
         </section>
         <section class="panel">
-            <DataTable caption="Team members" headers=vec!["Name", "#Attainment", "#Earned this year", "#Open pipeline", "#Coverage", "Risk", "Hygiene flags"]>
-                {rows.into_iter().map(|r| {
-                    let link = format!("/team/{}/performance", r.node.person_id);
-                    let id = r.node.person_id.clone();
-                    let risk = r.risk(pace);
-                    let coverage = r.coverage().map_or_else(|| "—".to_owned(), |c| format!("{}x", c.round_dp(1)));
-                    view! {
-                        <tr data-testid="team-row" data-risk=risk>
-                            <th scope="row"><a href=link>{r.node.name.clone()}</a><br/><span class="meta">{r.node.title.clone()}</span></th>
-                            <td class="num">{r.attainment.map_or_else(|| "—".to_owned(), percent_label)}</td>
-                            <td class="num"><Money amount=r.earned currency=r.currency.clone()/></td>
-                            <td class="num">{compact(r.open_pipeline)}</td>
-                            <td class="num">{coverage}</td>
-                            <td>{r.problem.clone().map_or_else(|| risk.to_owned(), |p| format!("No statement: {p}"))}</td>
-                            {move || {
-                                let mine = hygiene.get().map(|all| all.map(|all| all.into_iter().find(|h| h.person_id == id)));
-                                view! { <HygieneCell hygiene=mine/> }
-                            }}
-                        </tr>
-                    }
-                }).collect_view()}
-            </DataTable>
+            <DataTable caption="Team members" headers=vec!["Name", "#Attainment", "#Earned this year", "#Open pipeline", "#Coverage", "Risk", "Hygiene flags"]
+                rows=rows.into_iter().map(|r| team_row(r, pace, hygiene)).collect()/>
         </section>
     }
     .into_any()
+}
+
+fn team_row(r: MemberRow, pace: Decimal, hygiene: TeamHygiene) -> Row {
+    let id = r.node.person_id.clone();
+    let risk = r.risk(pace);
+    let coverage = r.coverage().map_or_else(|| "—".to_owned(), |c| format!("{}x", c.round_dp(1)));
+    let flags = move || {
+        let mine = hygiene.get().map(|all| all.map(|all| all.into_iter().find(|h| h.person_id == id)));
+        view! { <HygieneCell hygiene=mine/> }
+    };
+    Row::new(vec![
+        Cell::head(r.node.name).link(format!("/team/{}/performance", r.node.person_id)).note(r.node.title),
+        Cell::num(r.attainment.map_or_else(|| "—".to_owned(), percent_label)),
+        Cell::money(r.earned, &r.currency),
+        Cell::num(compact(r.open_pipeline)),
+        Cell::num(coverage),
+        Cell::text(r.problem.map_or_else(|| risk.to_owned(), |p| format!("No statement: {p}"))),
+        Cell::View(flags.into_any()),
+    ])
+    .attr("data-testid", "team-row")
+    .attr("data-risk", risk)
 }
 
 /// A member's hygiene flags: how many open deals are flagged, by rule, and over-optimism.
@@ -386,26 +387,20 @@ fn Forecast(risk: api::Risk) -> impl IntoView {
                         y_format=compact
                     />
                     <h3>"Where the downside is concentrated"</h3>
-                    <DataTable caption="Accounts contributing most to the downside" headers=vec!["Account", "#Open amount", "#Expected shortfall", "#Share of variance"]>
-                        {f.downside.accounts.iter().take(10).map(|a| view! {
-                            <tr>
-                                <td><code>{a.account.clone()}</code></td>
-                                <td class="num">{compact(major(a.amount_minor))}</td>
-                                <td class="num">{compact(major(a.expected_shortfall_minor))}</td>
-                                <td class="num">{percent_label(Decimal::new((a.variance_share * 1000.0).round() as i64, 3))}</td>
-                            </tr>
-                        }).collect_view()}
-                    </DataTable>
-                    <DataTable caption="Teams" headers=vec!["Team", "#P10", "#P50", "#P90"]>
-                        {f.groups.iter().map(|g| view! {
-                            <tr>
-                                <td>{g.group.clone()}</td>
-                                <td class="num">{compact(major(g.total.p10))}</td>
-                                <td class="num">{compact(major(g.total.p50))}</td>
-                                <td class="num">{compact(major(g.total.p90))}</td>
-                            </tr>
-                        }).collect_view()}
-                    </DataTable>
+                    <DataTable caption="Accounts contributing most to the downside" headers=vec!["Account", "#Open amount", "#Expected shortfall", "#Share of variance"]
+                        rows=f.downside.accounts.iter().take(10).map(|a| Row::new(vec![
+                            Cell::code(a.account.clone()),
+                            Cell::num(compact(major(a.amount_minor))),
+                            Cell::num(compact(major(a.expected_shortfall_minor))),
+                            Cell::num(percent_label(Decimal::new((a.variance_share * 1000.0).round() as i64, 3))),
+                        ])).collect()/>
+                    <DataTable caption="Teams" headers=vec!["Team", "#P10", "#P50", "#P90"]
+                        rows=f.groups.iter().map(|g| Row::new(vec![
+                            Cell::text(g.group.clone()),
+                            Cell::num(compact(major(g.total.p10))),
+                            Cell::num(compact(major(g.total.p50))),
+                            Cell::num(compact(major(g.total.p90))),
+                        ])).collect()/>
                 }.into_any()
             }}
             <Messages messages=messages empty="No downside messages."/>
@@ -527,31 +522,28 @@ fn ConductBrowser(people: Vec<PersonView>, token: String) -> impl IntoView {
                 if events.is_empty() {
                     return view! { <p class="empty">"No conduct events recorded."</p> }.into_any();
                 }
-                view! {
-                    <DataTable caption="Conduct events" headers=vec!["Date", "Person", "Kind", "Severity", "Description", "#Pay effect"]>
-                        {events.into_iter().map(|v| {
-                            let e = v.event;
-                            view! {
-                                <tr data-testid="conduct-row" data-event=e.id.clone() data-person=e.person_id.clone()>
-                                    <td>{e.date.to_string()}</td>
-                                    <th scope="row">{v.person_name}</th>
-                                    <td>{conduct_kind(e.kind)}</td>
-                                    <td>{if e.severity == Severity::Major { "Major" } else { "Minor" }}</td>
-                                    <td>{e.description}</td>
-                                    <td class="num" data-testid="pay-effect">
-                                        {match (v.pay_effect, v.no_effect) {
-                                            (Some(p), _) => view! {
-                                                <Money amount=p.total currency=p.currency/>
-                                                <br/><span class="meta">{format!("rule {}, {}", p.rule, p.lines.iter().map(|l| l.period.as_str()).collect::<Vec<_>>().join(", "))}</span>
-                                            }.into_any(),
-                                            (None, why) => view! { <span class="meta">{why.unwrap_or_default()}</span> }.into_any(),
-                                        }}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </DataTable>
-                }.into_any()
+                let rows = events.into_iter().map(|v| {
+                    let e = v.event;
+                    let effect = match (v.pay_effect, v.no_effect) {
+                        (Some(p), _) => {
+                            let periods = p.lines.iter().map(|l| l.period.as_str()).collect::<Vec<_>>().join(", ");
+                            Cell::money(p.total, &p.currency).note(format!("rule {}, {periods}", p.rule))
+                        }
+                        (None, why) => Cell::num("").note(why.unwrap_or_default()),
+                    };
+                    Row::new(vec![
+                        Cell::text(e.date.to_string()),
+                        Cell::head(v.person_name),
+                        Cell::text(conduct_kind(e.kind)),
+                        Cell::text(if e.severity == Severity::Major { "Major" } else { "Minor" }),
+                        Cell::text(e.description),
+                        effect.attr("data-testid", "pay-effect"),
+                    ])
+                    .attr("data-testid", "conduct-row")
+                    .attr("data-event", e.id)
+                    .attr("data-person", e.person_id)
+                }).collect();
+                view! { <DataTable caption="Conduct events" headers=vec!["Date", "Person", "Kind", "Severity", "Description", "#Pay effect"] rows=rows/> }.into_any()
             }}/>
         </div>
         <MalusForm person=chosen token=token_for_malus/>
@@ -687,18 +679,15 @@ fn AuditTable(page: api::AuditPage) -> impl IntoView {
     view! {
         <section class="panel">
             <p class="meta" data-testid="audit-range">{range}</p>
-            <DataTable caption="Audit records, newest first" headers=vec!["#Seq", "When", "Who", "Action", "Entity", "Reason"]>
-                {rows.into_iter().map(|r| view! {
-                    <tr data-testid="audit-row" data-action=r.action.clone() data-seq=r.seq.to_string()>
-                        <td class="num">{r.seq}</td>
-                        <td>{r.at}</td>
-                        <td>{r.actor} " (" {r.role} ")"</td>
-                        <td>{r.action.clone()}</td>
-                        <td><code>{r.entity}</code></td>
-                        <td>{r.reason}</td>
-                    </tr>
-                }).collect_view()}
-            </DataTable>
+            <DataTable caption="Audit records, newest first" headers=vec!["#Seq", "When", "Who", "Action", "Entity", "Reason"]
+                rows=rows.into_iter().map(|r| Row::new(vec![
+                    Cell::num(r.seq.to_string()),
+                    Cell::text(r.at),
+                    Cell::text(format!("{} ({})", r.actor, r.role)),
+                    Cell::text(r.action.clone()),
+                    Cell::code(r.entity),
+                    Cell::text(r.reason),
+                ]).attr("data-testid", "audit-row").attr("data-action", r.action).attr("data-seq", r.seq.to_string())).collect()/>
             <nav class="pager" aria-label="Audit log pages">
                 {newer.map(|n| view! { <a class="button" rel="prev" href=format!("/audit?after={n}")>"Newer"</a> })}
                 {older.map(|o| view! { <a class="button" rel="next" href=format!("/audit?before={o}")>"Older"</a> })}
@@ -865,16 +854,13 @@ fn ImportProblems(rejection: ImportRejected) -> impl IntoView {
             view! {
                 <section class="panel error-panel" role="alert" data-testid="import-problems">
                     <h2 class="error-title">{file.clone()} " was rejected: " {n} " problems, nothing was written"</h2>
-                    <DataTable caption="Every problem, by row" show_caption=false headers=vec!["#Row", "Column", "Value", "Problem"]>
-                        {problems.into_iter().map(|p| view! {
-                            <tr data-testid="import-problem" data-row=p.row.map(|r| r.to_string()).unwrap_or_default()>
-                                <td class="num">{p.row.map_or_else(|| "file".to_owned(), |r| r.to_string())}</td>
-                                <td>{p.column.unwrap_or_default()}</td>
-                                <td><code>{p.value.unwrap_or_default()}</code></td>
-                                <td>{p.message}</td>
-                            </tr>
-                        }).collect_view()}
-                    </DataTable>
+                    <DataTable caption="Every problem, by row" show_caption=false headers=vec!["#Row", "Column", "Value", "Problem"]
+                        rows=problems.into_iter().map(|p| Row::new(vec![
+                            Cell::num(p.row.map_or_else(|| "file".to_owned(), |r| r.to_string())),
+                            Cell::text(p.column.unwrap_or_default()),
+                            Cell::code(p.value.unwrap_or_default()),
+                            Cell::text(p.message),
+                        ]).attr("data-testid", "import-problem").attr("data-row", p.row.map(|r| r.to_string()).unwrap_or_default())).collect()/>
                 </section>
             }.into_any()
         }
