@@ -2,7 +2,7 @@
 
 use super::regulated::RegulatedPanel;
 use crate::api;
-use crate::components::{AttainmentBar, ErrorPanel, Loading, Money};
+use crate::components::{AttainmentBar, Cell, DataTable, ErrorPanel, Loading, Money, Row};
 use crate::dates::{month_name, short_date};
 use crate::pages::signin::persona_meta;
 use crate::session::{Session, use_session};
@@ -411,28 +411,15 @@ fn LineCard(
                 view! {
                     <details class="more">
                         <summary>"Workings"</summary>
-                        <div class="table-scroll">
-                            <table class="data">
-                                <tbody>
-                                    {figures
-                                        .into_iter()
-                                        .map(|f| {
-                                            let value = match f.unit {
-                                                FigureUnit::Money => plumbline_engine::format::money(f.value, &c),
-                                                FigureUnit::Fraction => percent(f.value.round_dp(6)),
-                                                FigureUnit::Number => f.value.normalize().to_string(),
-                                            };
-                                            view! {
-                                                <tr>
-                                                    <th scope="row">{f.label}</th>
-                                                    <td class="num">{value}</td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <DataTable caption="Workings" headers=vec!["Figure", "#Value"]
+                            rows=figures.into_iter().map(|f| {
+                                let value = match f.unit {
+                                    FigureUnit::Money => plumbline_engine::format::money(f.value, &c),
+                                    FigureUnit::Fraction => percent(f.value.round_dp(6)),
+                                    FigureUnit::Number => f.value.normalize().to_string(),
+                                };
+                                Row::new(vec![Cell::head(f.label), Cell::num(value)])
+                            }).collect()/>
                     </details>
                 }
             })}
@@ -441,41 +428,18 @@ fn LineCard(
                 view! {
                     <details class="more">
                         <summary>"Bands"</summary>
-                        <div class="table-scroll">
-                            <table class="data">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Band"</th>
-                                        <th scope="col" class="num">"Rate"</th>
-                                        <th scope="col" class="num">"Measured"</th>
-                                        <th scope="col" class="num">"Earned"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {bands
-                                        .into_iter()
-                                        .map(|b| {
-                                            let edge = match b.to {
-                                                Some(to) => format!(
-                                                    "{} – {}",
-                                                    plumbline_engine::format::money(b.from, &c),
-                                                    plumbline_engine::format::money(to, &c),
-                                                ),
-                                                None => format!("above {}", plumbline_engine::format::money(b.from, &c)),
-                                            };
-                                            view! {
-                                                <tr>
-                                                    <td>{edge}</td>
-                                                    <td class="num">{percent(b.rate)}</td>
-                                                    <td class="num"><Money amount=b.measured currency=c.clone()/></td>
-                                                    <td class="num"><Money amount=b.earned currency=c.clone()/></td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <DataTable caption="Bands" headers=vec!["Band", "#Rate", "#Measured", "#Earned"]
+                            rows=bands.into_iter().map(|b| {
+                                let edge = match b.to {
+                                    Some(to) => format!(
+                                        "{} – {}",
+                                        plumbline_engine::format::money(b.from, &c),
+                                        plumbline_engine::format::money(to, &c),
+                                    ),
+                                    None => format!("above {}", plumbline_engine::format::money(b.from, &c)),
+                                };
+                                Row::new(vec![Cell::text(edge), Cell::num(percent(b.rate)), Cell::money(b.measured, &c), Cell::money(b.earned, &c)])
+                            }).collect()/>
                     </details>
                 }
             })}
@@ -484,36 +448,18 @@ fn LineCard(
                 {if credits.is_empty() {
                     view! { <p class="empty">"No credits are dated in this period."</p> }.into_any()
                 } else {
-                    view! {
-                        <div class="table-scroll">
-                            <table class="data">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Transaction"</th>
-                                        <th scope="col">"Role"</th>
-                                        <th scope="col" class="num">"Share"</th>
-                                        <th scope="col" class="num">"Amount"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {credits
-                                        .into_iter()
-                                        .map(|credit| {
-                                            view! {
-                                                <tr>
-                                                    <td><code>{credit.txn_id}</code></td>
-                                                    <td>{credit.role}</td>
-                                                    <td class="num">{percent(credit.share)}</td>
-                                                    <td class="num"><Money amount=credit.amount currency=c.clone()/></td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }
-                    .into_any()
+                    let rows = credits
+                        .into_iter()
+                        .map(|credit| {
+                            Row::new(vec![
+                                Cell::code(credit.txn_id),
+                                Cell::text(credit.role),
+                                Cell::num(percent(credit.share)),
+                                Cell::money(credit.amount, &c),
+                            ])
+                        })
+                        .collect();
+                    view! { <DataTable caption="Source credits" headers=vec!["Transaction", "Role", "#Share", "#Amount"] rows=rows/> }.into_any()
                 }}
             </details>
             {dispute.map(|(period, component)| view! { <DisputeForm period=period component_id=component/> })}

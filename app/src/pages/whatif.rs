@@ -4,7 +4,7 @@
 //! `data-recompute-us` for the e2e test and the benchmark.
 
 use crate::api::{self, PayeeData};
-use crate::components::{Money, Remote, load};
+use crate::components::{Cell, DataTable, Money, Remote, Row, load};
 use crate::dates::short_date;
 use crate::insight::{self, PayeeModel};
 use crate::pages::{PageHead, SignedIn, subject};
@@ -329,17 +329,14 @@ fn Outcome(whatif: WhatIf, currency: Currency, us: u64) -> impl IntoView {
         .iter()
         .filter(|l| !(l.before.is_zero() && l.after.is_zero()))
         .map(|l| {
-            let c = currency.clone();
-            view! {
-                <tr>
-                    <th scope="row">{name(&l.component_id)}</th>
-                    <td class="num"><Money amount=l.before currency=c.clone()/></td>
-                    <td class="num"><Money amount=l.after currency=c.clone()/></td>
-                    <td class="num"><Money amount=l.delta currency=c/></td>
-                </tr>
-            }
+            Row::new(vec![
+                Cell::head(name(&l.component_id)),
+                Cell::money(l.before, &currency),
+                Cell::money(l.after, &currency),
+                Cell::money(l.delta, &currency),
+            ])
         })
-        .collect_view();
+        .collect();
     view! {
         <div class="whatif-figures">
             <div class="figure">
@@ -355,20 +352,7 @@ fn Outcome(whatif: WhatIf, currency: Currency, us: u64) -> impl IntoView {
                 <p class="figure-value" data-testid="whatif-delta" data-amount=delta.to_string()><Money amount=delta currency=currency.clone()/></p>
             </div>
         </div>
-        <div class="table-scroll">
-            <table class="data">
-                <caption class="visually-hidden">"Each line before and after the changes"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Line"</th>
-                        <th scope="col" class="num">"Now"</th>
-                        <th scope="col" class="num">"What-if"</th>
-                        <th scope="col" class="num">"Change"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable caption="Each line before and after the changes" headers=vec!["Line", "#Now", "#What-if", "#Change"] rows=rows/>
         <p class="meta">"Recomputed in your browser in " <span data-testid="recompute-time">{millis(us)}</span> "."</p>
     }
 }
