@@ -21,7 +21,6 @@ use plumbline_firm::records::{ComplianceEvent, Opportunity, PlanAssignment, Quot
 use plumbline_firm::workflow::{Dispute, Proposal};
 use plumbline_planning::api::{QuotaPlanRequest, QuotaProposalRequest, TerritoryPlanRequest, TerritoryProposalRequest};
 use plumbline_planning::{QuotaPlan, TerritoryProposal};
-use plumbline_regulation::api::RegulatedStatementResponse;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -127,19 +126,56 @@ pub async fn me(token: &str) -> Result<Persona, Error> {
 
 /// A payee's statement for `period` (`YYYY-MM`), or for the current period when `None`.
 pub async fn statement(token: &str, person_id: &str, period: Option<&str>) -> Result<StatementResponse, Error> {
-    let path = format!("/statements/{}", path_segment(person_id));
-    get(token, &path, &[("period", period)]).await
+    regulated_statement(token, person_id, period).await.map(|(response, _)| response)
 }
 
-/// A payee's statement with its regulated part (`regulated` is `None` when the plan has no
-/// regulated pay): the same route as [`statement`].
+/// The statement route's answer as the app reads it. The shared `RegulatedStatementResponse`
+/// flattens the plain response into itself, which makes serde buffer the whole statement
+/// before decoding it (a second decoder of every statement type in the WASM); the same fields
+/// listed flat decode straight from the text.
+#[derive(serde::Deserialize)]
+struct StatementReply {
+    person: Persona,
+    as_of: chrono::NaiveDate,
+    statement: plumbline_engine::Statement,
+    #[serde(default)]
+    adjustments: Vec<plumbline_firm::workflow::ManualAdjustment>,
+    #[serde(default)]
+    regulated: Option<Regulated>,
+}
+
+/// The regulated part of a statement as the statement page shows it (the route also sends the
+/// engine's statement again and the ledger entries it writes, which the page does not read).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Regulated {
+    /// Currency of every amount.
+    pub currency: plumbline_engine::Currency,
+    /// Every regulated line: pay, conduct, deferral, vesting, malus, clawback.
+    pub lines: Vec<plumbline_regulation::statement::RegulatedLine>,
+    /// Variable pay before deferral.
+    pub variable_pay: rust_decimal::Decimal,
+    /// Deferred this period.
+    pub deferred: rust_decimal::Decimal,
+    /// Paid now.
+    pub paid_now: rust_decimal::Decimal,
+    /// Unvested tranches by vesting date.
+    pub unvested: Vec<plumbline_regulation::ledger::Unvested>,
+    /// Their total.
+    pub unvested_total: rust_decimal::Decimal,
+    /// In words.
+    pub summary: String,
+}
+
+/// A payee's statement with its regulated part (`None` when the plan has no regulated pay).
 pub async fn regulated_statement(
     token: &str,
     person_id: &str,
     period: Option<&str>,
-) -> Result<RegulatedStatementResponse, Error> {
+) -> Result<(StatementResponse, Option<Regulated>), Error> {
     let path = format!("/statements/{}", path_segment(person_id));
-    get(token, &path, &[("period", period)]).await
+    let reply: StatementReply = get(token, &path, &[("period", period)]).await?;
+    let StatementReply { person, as_of, statement, adjustments, regulated } = reply;
+    Ok((StatementResponse { person, as_of, statement, adjustments }, regulated))
 }
 
 /// Everything the browser needs to recompute `person_id`'s statements for `period`, gathered

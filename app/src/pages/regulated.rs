@@ -2,9 +2,10 @@
 //! event and rule, deferral and vesting, malus and clawback, and what is paid now, deferred
 //! and still unvested.
 
+use crate::api::Regulated;
 use crate::components::{Cell, DataTable, Money, Row};
 use leptos::prelude::*;
-use plumbline_regulation::statement::{LineKind, RegulatedStatement};
+use plumbline_regulation::statement::LineKind;
 
 fn kind_label(kind: LineKind) -> &'static str {
     match kind {
@@ -35,10 +36,8 @@ fn kind_key(kind: LineKind) -> &'static str {
 /// Every regulated line (each with its reference, rule, figures and explanation), the totals
 /// and the unvested tranches by vesting date.
 #[component]
-pub fn RegulatedPanel(regulated: RegulatedStatement) -> impl IntoView {
-    let RegulatedStatement {
-        currency, lines, variable_pay, deferred, paid_now, unvested, unvested_total, summary, ..
-    } = regulated;
+pub fn RegulatedPanel(regulated: Regulated) -> impl IntoView {
+    let Regulated { currency, lines, variable_pay, deferred, paid_now, unvested, unvested_total, summary } = regulated;
     let cur = currency.clone();
     view! {
         <section class="panel" aria-labelledby="regulated-heading" data-testid="regulated">

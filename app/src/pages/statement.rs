@@ -15,7 +15,6 @@ use plumbline_engine::format::percent;
 use plumbline_engine::statement::{FigureUnit, LineKind};
 use plumbline_engine::{Currency, Period, Statement, StatementLine};
 use plumbline_firm::api::{ApiError, DisputeRequest, StatementResponse};
-use plumbline_regulation::api::RegulatedStatementResponse;
 use rust_decimal::Decimal;
 
 /// `1–30 Nov 2026`.
@@ -115,7 +114,7 @@ fn StatementView(session: Session) -> impl IntoView {
                     let name = name.clone();
                     Suspend::new(async move {
                         match statement.await {
-                            Ok(RegulatedStatementResponse { response, regulated }) => view! {
+                            Ok((response, regulated)) => view! {
                                 <StatementBody response=response pending=pending/>
                                 {regulated.map(|r| view! { <RegulatedPanel regulated=r/> })}
                             }.into_any(),
