@@ -18,7 +18,7 @@ use plumbline_firm::audit::Verification;
 use plumbline_firm::imports::ImportJob;
 use plumbline_firm::oversight::{ConductEventView, HygieneResponse, SimulationRequest, SimulationResponse};
 use plumbline_firm::records::{ComplianceEvent, Opportunity, PlanAssignment, Quota, Team};
-use plumbline_firm::workflow::{Dispute, Proposal};
+use plumbline_firm::workflow::{ApprovalStep, CostImpact, Decision, Dispute, ProposalStatus};
 use plumbline_planning::api::{QuotaPlanRequest, QuotaProposalRequest, TerritoryPlanRequest, TerritoryProposalRequest};
 use plumbline_planning::{QuotaPlan, TerritoryProposal};
 use serde::Serialize;
@@ -246,6 +246,88 @@ pub async fn open_pipeline(token: &str) -> Result<Vec<Opportunity>, Error> {
 /// Every opportunity of one owner, open and closed (every page).
 pub async fn owner_pipeline(token: &str, owner: &str) -> Result<Vec<Opportunity>, Error> {
     all_pages(token, "/pipeline", &[("owner", Some(owner))]).await
+}
+
+/// A proposal as the app shows it. The shared `Proposal`'s change is an internally tagged enum
+/// (`kind` beside its fields), which makes serde buffer every change, a whole plan for a plan
+/// version, before decoding it: a second decoder of the plan in the WASM. The app reads the
+/// same JSON through the flat [`Change`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Proposal {
+    /// Id.
+    pub id: String,
+    /// What it changes.
+    pub change: Change,
+    /// Why, in the proposer's words.
+    pub reason: String,
+    /// Who proposed it.
+    pub proposed_by: String,
+    /// The approval chain.
+    pub steps: Vec<ApprovalStep>,
+    /// Decisions so far, one per step.
+    pub decisions: Vec<Decision>,
+    /// Where it stands.
+    pub status: ProposalStatus,
+    /// The simulated cost, when the change has one.
+    #[serde(default)]
+    pub cost_impact: Option<CostImpact>,
+}
+
+impl Proposal {
+    /// The step waiting for a decision, while pending.
+    pub fn current_step(&self) -> Option<&ApprovalStep> {
+        if self.status == ProposalStatus::Pending { self.steps.get(self.decisions.len()) } else { None }
+    }
+}
+
+/// A proposed change: its `kind` and the fields the app summarises (absent for other kinds).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Change {
+    /// `plan_version`, `quota_change`, `manual_adjustment`, `quota_allocation` or `territory_map`.
+    pub kind: String,
+    /// A plan version's plan (its id, name and version).
+    #[serde(default)]
+    pub plan: Option<PlanHead>,
+    /// Whose quota or pay.
+    #[serde(default)]
+    pub person_id: Option<String>,
+    /// The plan component adjusted.
+    #[serde(default)]
+    pub component_id: Option<String>,
+    /// The statement month adjusted.
+    #[serde(default)]
+    pub period: Option<String>,
+    /// The plan year.
+    #[serde(default)]
+    pub year_start: Option<chrono::NaiveDate>,
+    /// The quota or adjustment.
+    #[serde(default)]
+    pub amount: Option<rust_decimal::Decimal>,
+    /// How quotas or territories were worked out.
+    #[serde(default)]
+    pub basis: Option<String>,
+    /// How many sellers get a quota.
+    #[serde(default, deserialize_with = "count")]
+    pub quotas: usize,
+    /// How many accounts change owner.
+    #[serde(default, deserialize_with = "count")]
+    pub moves: usize,
+}
+
+/// Which plan a plan version is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct PlanHead {
+    /// Plan id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Version.
+    pub version: u32,
+}
+
+/// The length of a list, without decoding its items.
+fn count<'de, D: serde::Deserializer<'de>>(list: D) -> Result<usize, D::Error> {
+    <Vec<serde::de::IgnoredAny> as serde::Deserialize>::deserialize(list).map(|items| items.len())
 }
 
 /// Proposals, optionally only those waiting on the caller.
@@ -717,6 +799,36 @@ mod tests {
         assert_eq!((top.older, top.newer), (Some(151), None));
         let empty = audit_page(AuditFrom::Newest, Page { items: Vec::new(), next: None });
         assert_eq!((empty.older, empty.newer), (None, None));
+    }
+
+    #[test]
+    fn changes_read_the_shared_wire_form() {
+        use plumbline_firm::workflow::ProposedChange;
+        let read = |change: ProposedChange| -> Change {
+            serde_json::from_value(serde_json::to_value(change).unwrap()).unwrap()
+        };
+        let year = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        let quota = read(ProposedChange::QuotaChange {
+            person_id: "P1".into(),
+            year_start: year,
+            amount: "1000.50".parse().unwrap(),
+        });
+        assert_eq!((quota.kind.as_str(), quota.person_id.as_deref()), ("quota_change", Some("P1")));
+        assert_eq!((quota.year_start, quota.amount), (Some(year), Some("1000.50".parse().unwrap())));
+        let adjustment = read(ProposedChange::ManualAdjustment {
+            person_id: "P2".into(),
+            component_id: "fee-revenue".into(),
+            period: "2026-10".into(),
+            amount: "-500".parse().unwrap(),
+            dispute_id: None,
+        });
+        assert_eq!(
+            crate::pages::approvals::change_summary(&adjustment),
+            "Adjustment of -500 to P2's fee-revenue for 2026-10"
+        );
+        let quotas =
+            read(ProposedChange::QuotaAllocation { year_start: year, basis: "data-driven".into(), quotas: Vec::new() });
+        assert_eq!((quotas.quotas, quotas.basis.as_deref()), (0, Some("data-driven")));
     }
 
     #[test]

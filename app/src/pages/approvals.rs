@@ -2,6 +2,7 @@
 //! cost, approve or reject with a comment; and recently decided ones.
 
 use crate::api;
+use crate::api::{Change, Proposal};
 use crate::components::{ErrorPanel, Remote, load};
 use crate::pages::{PageHead, SignedIn};
 use crate::session::Session;
@@ -9,7 +10,7 @@ use leptos::prelude::*;
 use plumbline_engine::Currency;
 use plumbline_engine::format::money;
 use plumbline_firm::api::DecisionRequest;
-use plumbline_firm::workflow::{Proposal, ProposalStatus, ProposedChange};
+use plumbline_firm::workflow::ProposalStatus;
 
 /// The approvals page.
 #[component]
@@ -70,23 +71,21 @@ fn Queue(items: Vec<Proposal>, session: Session, on_decided: Callback<()>) -> im
 }
 
 /// What a change does, in a sentence.
-pub fn change_summary(change: &ProposedChange) -> String {
-    match change {
-        ProposedChange::PlanVersion { plan } => {
-            format!("New version {} of plan “{}” ({})", plan.version, plan.name, plan.id)
+pub fn change_summary(change: &Change) -> String {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let person = text(&change.person_id);
+    let year = change.year_start.map(|d| d.to_string()).unwrap_or_default();
+    let amount = change.amount.map(|a| a.to_string()).unwrap_or_default();
+    let basis = text(&change.basis);
+    match (change.kind.as_str(), &change.plan) {
+        ("plan_version", Some(plan)) => format!("New version {} of plan “{}” ({})", plan.version, plan.name, plan.id),
+        ("quota_change", _) => format!("Quota of {person} for the year from {year}: {amount}"),
+        ("manual_adjustment", _) => {
+            format!("Adjustment of {amount} to {person}'s {} for {}", text(&change.component_id), text(&change.period))
         }
-        ProposedChange::QuotaChange { person_id, year_start, amount } => {
-            format!("Quota of {person_id} for the year from {year_start}: {amount}")
-        }
-        ProposedChange::ManualAdjustment { person_id, component_id, period, amount, .. } => {
-            format!("Adjustment of {amount} to {person_id}'s {component_id} for {period}")
-        }
-        ProposedChange::QuotaAllocation { year_start, basis, quotas } => {
-            format!("Quotas of {} sellers for the year from {year_start}: {basis}", quotas.len())
-        }
-        ProposedChange::TerritoryMap { year_start, basis, moves } => {
-            format!("{} accounts change owner for the year from {year_start}: {basis}", moves.len())
-        }
+        ("quota_allocation", _) => format!("Quotas of {} sellers for the year from {year}: {basis}", change.quotas),
+        ("territory_map", _) => format!("{} accounts change owner for the year from {year}: {basis}", change.moves),
+        (other, _) => format!("A change of kind {other}"),
     }
 }
 

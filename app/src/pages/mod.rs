@@ -1,7 +1,7 @@
 //! The app's pages, one per route, and what they share: the signed-in guard and the page
 //! heading.
 
-mod approvals;
+pub(crate) mod approvals;
 pub(crate) mod coaching;
 pub(crate) mod performance;
 mod planning;

@@ -4,12 +4,12 @@
 
 use super::{PageHead, SignedIn};
 use crate::api;
+use crate::api::Proposal;
 use crate::components::charts::{Bar, BarChart, compact, percent_label};
 use crate::components::{Cell, DataTable, ErrorPanel, Remote, Row, load};
 use leptos::prelude::*;
 use plumbline_firm::Role;
 use plumbline_firm::records::{Division, Team};
-use plumbline_firm::workflow::Proposal;
 use plumbline_planning::api::{
     AllocationChoice, QuotaPlanRequest, QuotaProposalRequest, TerritoryPlanRequest, TerritoryProposalRequest,
 };

@@ -3,6 +3,7 @@
 //! against last plan year with charts, submit for approval with the engine's simulated cost).
 
 use crate::api;
+use crate::api::Proposal;
 use crate::components::charts::{Bar, BarChart, LineChart, Series, compact, percent_label};
 use crate::components::{Cell, DataTable, ErrorPanel, Loading, Money, Remote, Row, load};
 use crate::pages::{PageHead, SignedIn};
@@ -15,7 +16,7 @@ use plumbline_engine::simulate::{PayeeDelta, PlanResult};
 use plumbline_engine::{Plan, PlanError};
 use plumbline_firm::api::ProposalRequest;
 use plumbline_firm::oversight::{HistogramBin, SimulationRequest, SimulationResponse};
-use plumbline_firm::workflow::{Proposal, ProposedChange};
+use plumbline_firm::workflow::ProposedChange;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
