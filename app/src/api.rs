@@ -15,7 +15,7 @@ use plumbline_firm::api::{
     StatementResponse, TokenResponse, TransactionView,
 };
 use plumbline_firm::audit::Verification;
-use plumbline_firm::imports::ImportJob;
+use plumbline_firm::imports::{ImportReport, Problem};
 use plumbline_firm::oversight::{ConductEventView, HygieneResponse, SimulationRequest, SimulationResponse};
 use plumbline_firm::records::{ComplianceEvent, Opportunity, PlanAssignment, Quota, Team};
 use plumbline_firm::workflow::{ApprovalStep, CostImpact, Decision, Dispute, ProposalStatus};
@@ -502,6 +502,93 @@ pub async fn verify_audit(token: &str) -> Result<Verification, Error> {
     get(token, "/audit/verify", &[]).await
 }
 
+/// An import job as the imports page follows it. The shared `ImportJob`'s step and rejection
+/// are internally tagged enums (`step`, `reason`), which makes serde buffer them, every
+/// problem of a rejected file included, before decoding; the app reads the same JSON flat.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct ImportJob {
+    /// Job id, to poll.
+    pub id: String,
+    /// Where it has got to.
+    pub step: ImportStep,
+    /// What was imported, once done.
+    #[serde(default)]
+    pub report: Option<ImportReport>,
+    /// Why nothing (more) was imported, once refused.
+    #[serde(default)]
+    pub rejected: Option<Rejection>,
+}
+
+impl ImportJob {
+    /// Whether the job has its report or its rejection.
+    pub fn finished(&self) -> bool {
+        self.report.is_some() || self.rejected.is_some()
+    }
+}
+
+/// A running import's step: `loading`, `validated` (rows, records), `applying` (records of
+/// `of`, `written` of `total` writes) or `done`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct ImportStep {
+    /// The step's name.
+    pub step: String,
+    /// Rows read (validated).
+    #[serde(default)]
+    pub rows: usize,
+    /// Records applied (applying) or found (validated).
+    #[serde(default)]
+    pub records: usize,
+    /// Records to apply.
+    #[serde(default)]
+    pub of: usize,
+    /// Writes done.
+    #[serde(default)]
+    pub written: usize,
+    /// Writes to do.
+    #[serde(default)]
+    pub total: usize,
+}
+
+/// Why an import was refused: its `reason` (`invalid`, `forbidden`, `interrupted`, `store`)
+/// and that reason's fields.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Rejection {
+    /// The reason.
+    pub reason: String,
+    /// The file.
+    #[serde(default)]
+    pub file: String,
+    /// Every problem of an invalid file.
+    #[serde(default)]
+    pub problems: Vec<Problem>,
+    /// The role refused.
+    #[serde(default)]
+    pub role: String,
+    /// What it may not import.
+    #[serde(default)]
+    pub kind: String,
+    /// Writes committed before an interruption.
+    #[serde(default)]
+    pub applied_writes: usize,
+    /// What stopped it.
+    #[serde(default)]
+    pub message: String,
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Rejection { file, problems, role, kind, applied_writes, message, .. } = self;
+        match self.reason.as_str() {
+            "invalid" => write!(f, "{file}: {} problem(s); nothing was imported", problems.len()),
+            "forbidden" => write!(f, "role {role} may not import {kind}"),
+            "interrupted" => {
+                write!(f, "{file}: stopped after {applied_writes} writes: {message}; re-send the file to complete it")
+            }
+            _ => write!(f, "store unavailable: {message}"),
+        }
+    }
+}
+
 /// Sends a file of `kind` to import; the server answers at once with the job to follow.
 pub async fn start_import(token: &str, kind: &str, upload: &ImportUpload) -> Result<ImportJob, Error> {
     post(token, &format!("/imports/{}", path_segment(kind)), upload).await
@@ -829,6 +916,28 @@ mod tests {
         let quotas =
             read(ProposedChange::QuotaAllocation { year_start: year, basis: "data-driven".into(), quotas: Vec::new() });
         assert_eq!((quotas.quotas, quotas.basis.as_deref()), (0, Some("data-driven")));
+    }
+
+    #[test]
+    fn import_jobs_read_the_shared_wire_form() {
+        use plumbline_firm::imports::{ImportRejected, Step};
+        let step = |s: Step| -> ImportStep { serde_json::from_value(serde_json::to_value(s).unwrap()).unwrap() };
+        let applying = step(Step::Applying { records: 3, of: 10, written: 7, total: 21 });
+        assert_eq!(
+            (applying.step.as_str(), applying.records, applying.of, applying.written, applying.total),
+            ("applying", 3, 10, 7, 21)
+        );
+        assert_eq!(step(Step::Loading).step, "loading");
+        let read =
+            |r: ImportRejected| -> Rejection { serde_json::from_value(serde_json::to_value(&r).unwrap()).unwrap() };
+        for shared in [
+            ImportRejected::Forbidden { role: "rep".into(), kind: "people".into() },
+            ImportRejected::Interrupted { file: "a.csv".into(), applied_writes: 40, message: "timeout".into() },
+            ImportRejected::Store { message: "down".into() },
+            ImportRejected::Invalid { file: "a.csv".into(), problems: Vec::new() },
+        ] {
+            assert_eq!(read(shared.clone()).to_string(), shared.to_string());
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! error states through [`Remote`].
 
 use crate::api;
+use crate::api::{ImportJob, ImportStep, Rejection};
 use crate::components::charts::{Band, Bar, BarChart, LineChart, Series, compact, percent_label};
 use crate::components::{Cell, DataTable, ErrorPanel, Remote, Row, load};
 use crate::insight;
@@ -14,7 +15,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use plumbline_engine::Currency;
 use plumbline_firm::Role;
 use plumbline_firm::api::{ImportUpload, OrgNode, PersonView, ProposalRequest, ResolveRequest};
-use plumbline_firm::imports::{ImportJob, ImportKind, ImportRejected, ImportReport, Step};
+use plumbline_firm::imports::{ImportKind, ImportReport};
 use plumbline_firm::oversight::{ConductEventView, PersonHygiene};
 use plumbline_firm::records::{ComplianceKind, Opportunity, Severity};
 use plumbline_firm::workflow::{Dispute, DisputeStatus, ProposedChange};
@@ -787,16 +788,15 @@ pub fn ImportsPage() -> impl IntoView {
 
 /// Where a running import has got to: a bar of records applied once the file is valid.
 #[component]
-fn ImportProgress(step: Step) -> impl IntoView {
-    let (done, of, text) = match step {
-        Step::Loading => (None, None, "Reading the firm's people, clients and opportunities…".to_owned()),
-        Step::Validated { rows, records } => {
-            (None, None, format!("All {rows} rows are valid ({records} records); applying…"))
-        }
-        Step::Applying { records, of, written, total } => {
+fn ImportProgress(step: ImportStep) -> impl IntoView {
+    let ImportStep { rows, records, of, written, total, .. } = step;
+    let (done, of, text) = match step.step.as_str() {
+        "loading" => (None, None, "Reading the firm's people, clients and opportunities…".to_owned()),
+        "validated" => (None, None, format!("All {rows} rows are valid ({records} records); applying…")),
+        "applying" => {
             (Some(records), Some(of), format!("{records} of {of} records applied ({written} of {total} writes)"))
         }
-        Step::Done => (None, None, "Finishing…".to_owned()),
+        _ => (None, None, "Finishing…".to_owned()),
     };
     view! {
         <p class="loading" data-testid="import-progress">
@@ -847,9 +847,10 @@ fn ImportDone(report: ImportReport) -> impl IntoView {
 }
 
 #[component]
-fn ImportProblems(rejection: ImportRejected) -> impl IntoView {
-    match rejection {
-        ImportRejected::Invalid { file, problems } => {
+fn ImportProblems(rejection: Rejection) -> impl IntoView {
+    match rejection.reason.as_str() {
+        "invalid" => {
+            let Rejection { file, problems, .. } = rejection;
             let n = problems.len();
             view! {
                 <section class="panel error-panel" role="alert" data-testid="import-problems">
@@ -864,9 +865,8 @@ fn ImportProblems(rejection: ImportRejected) -> impl IntoView {
                 </section>
             }.into_any()
         }
-        other => {
-            view! { <p class="warning" role="alert">{format!("The import did not complete: {other:?}")}</p> }.into_any()
-        }
+        _ => view! { <p class="warning" role="alert">{format!("The import did not complete: {rejection}")}</p> }
+            .into_any(),
     }
 }
 
