@@ -18,7 +18,7 @@ use plumbline_firm::audit::Verification;
 use plumbline_firm::imports::{ImportReport, Problem};
 use plumbline_firm::oversight::{ConductEventView, HygieneResponse, SimulationRequest, SimulationResponse};
 use plumbline_firm::records::{ComplianceEvent, Opportunity, PlanAssignment, Quota, Team};
-use plumbline_firm::workflow::{ApprovalStep, CostImpact, Decision, Dispute, ProposalStatus};
+use plumbline_firm::workflow::{ApprovalStep, CostImpact, Decision, DisputeStatus, ProposalStatus};
 use plumbline_planning::api::{QuotaPlanRequest, QuotaProposalRequest, TerritoryPlanRequest, TerritoryProposalRequest};
 use plumbline_planning::{QuotaPlan, TerritoryProposal};
 use serde::Serialize;
@@ -363,6 +363,45 @@ pub async fn propose_quotas(token: &str, request: &QuotaProposalRequest) -> Resu
 /// Submits a territory balancing's moves for approval.
 pub async fn propose_territories(token: &str, request: &TerritoryProposalRequest) -> Result<Proposal, Error> {
     post(token, "/planning/territories/proposals", request).await
+}
+
+/// A dispute as the app shows it. The shared `Dispute`'s resolution is an internally tagged
+/// enum (`type` beside its fields), which makes serde buffer it before decoding; the app reads
+/// the same JSON through the flat [`Resolution`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Dispute {
+    /// Id.
+    pub id: String,
+    /// Whose statement.
+    pub person_id: String,
+    /// The statement month.
+    pub period: String,
+    /// The line's component.
+    pub component_id: String,
+    /// What the person says is wrong.
+    pub comment: String,
+    /// Where it stands.
+    pub status: DisputeStatus,
+    /// How it was resolved, once it was.
+    #[serde(default)]
+    pub resolution: Option<Resolution>,
+}
+
+/// How a dispute was resolved: `explanation` (the statement stands) or `adjustment` (paid
+/// through the proposal named).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Resolution {
+    /// `explanation` or `adjustment`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The explanation, or why the adjustment.
+    pub text: String,
+    /// The adjustment.
+    #[serde(default)]
+    pub amount: Option<rust_decimal::Decimal>,
+    /// The proposal paying it.
+    #[serde(default)]
+    pub proposal_id: Option<String>,
 }
 
 /// Disputes the caller may see.
@@ -938,6 +977,26 @@ mod tests {
         ] {
             assert_eq!(read(shared.clone()).to_string(), shared.to_string());
         }
+    }
+
+    #[test]
+    fn resolutions_read_the_shared_wire_form() {
+        use plumbline_firm::workflow::Resolution as Shared;
+        let read = |r: Shared| -> Resolution { serde_json::from_value(serde_json::to_value(r).unwrap()).unwrap() };
+        let paid = read(Shared::Adjustment {
+            amount: "120.50".parse().unwrap(),
+            text: "missed deal".into(),
+            proposal_id: "PR1".into(),
+        });
+        assert_eq!(
+            (paid.kind.as_str(), paid.amount, paid.proposal_id.as_deref()),
+            ("adjustment", Some("120.50".parse().unwrap()), Some("PR1"))
+        );
+        let explained = read(Shared::Explanation { text: "it stands".into() });
+        assert_eq!(
+            (explained.kind.as_str(), explained.text.as_str(), explained.amount),
+            ("explanation", "it stands", None)
+        );
     }
 
     #[test]

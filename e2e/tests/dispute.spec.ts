@@ -27,6 +27,8 @@ test('rep disputes a statement line and the manager resolves it', async ({ brows
   await card.getByLabel('Explanation or reason').fill('The fee was booked on 2 December; it pays next month.');
   await card.getByRole('button', { name: 'Resolve' }).click();
   await expect(managerPage.getByTestId('dispute').filter({ hasText: comment })).toContainText('Resolved');
+  await expect(managerPage.getByTestId('dispute').filter({ hasText: comment }).getByTestId('resolution'))
+    .toHaveText('Explained: The fee was booked on 2 December; it pays next month.');
   await managerPage.screenshot({ path: testInfo.outputPath('manager-dispute-resolved.png'), fullPage: true });
 
   await repPage.goto('/performance');

@@ -2,6 +2,7 @@
 //! attainment gauge and trend, earnings to date and projected, the plan's payout curve with
 //! "you are here", deferred amounts, disputes and coaching.
 
+use crate::api::Dispute;
 use crate::api::{self, PayeeData};
 use crate::components::charts::{Bar, BarChart, Gauge, LineChart, Marker, Series, compact, percent_label};
 use crate::components::{Cell, DataTable, Money, Remote, Row, load};
@@ -12,7 +13,6 @@ use crate::pages::signin::persona_meta;
 use crate::pages::{PageHead, SignedIn, subject};
 use leptos::prelude::*;
 use plumbline_engine::Currency;
-use plumbline_firm::workflow::Dispute;
 use rust_decimal::Decimal;
 
 /// The performance page.

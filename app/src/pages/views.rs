@@ -3,6 +3,7 @@
 //! error states through [`Remote`].
 
 use crate::api;
+use crate::api::Dispute;
 use crate::api::{ImportJob, ImportStep, Rejection};
 use crate::components::charts::{Band, Bar, BarChart, LineChart, Series, compact, percent_label};
 use crate::components::{Cell, DataTable, ErrorPanel, Remote, Row, load};
@@ -18,7 +19,7 @@ use plumbline_firm::api::{ImportUpload, OrgNode, PersonView, ProposalRequest, Re
 use plumbline_firm::imports::{ImportKind, ImportReport};
 use plumbline_firm::oversight::{ConductEventView, PersonHygiene};
 use plumbline_firm::records::{ComplianceKind, Opportunity, Severity};
-use plumbline_firm::workflow::{Dispute, DisputeStatus, ProposedChange};
+use plumbline_firm::workflow::{DisputeStatus, ProposedChange};
 use rust_decimal::Decimal;
 
 /// One team member's row: attainment and pay from their statement, open pipeline.
@@ -291,6 +292,13 @@ fn DisputeCard(dispute: Dispute, token: String, can_resolve: bool, on_done: Call
             <h3>{dispute.person_id.clone()} " · " {dispute.component_id.clone()} " · " {dispute.period.clone()}</h3>
             <p class="badge">{dispute_status(dispute.status)}</p>
             <p class="explanation">"“" {dispute.comment.clone()} "”"</p>
+            {dispute.resolution.map(|r| {
+                let how = match (r.amount, r.proposal_id) {
+                    (Some(amount), Some(proposal)) => format!("Adjustment of {amount} proposed as {proposal}: "),
+                    _ => "Explained: ".to_owned(),
+                };
+                view! { <p class="meta" data-testid="resolution">{how} {r.text}</p> }
+            })}
             {(can_resolve && open).then(|| view! {
                 <div class="decision">
                     <div class="field">
