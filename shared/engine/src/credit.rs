@@ -269,6 +269,7 @@ impl<'r> Crediter<'r> {
 
     /// Appends the parts of `txn` to `out`; `only` limits whose parts (the split is always
     /// computed over every party, so each part is the same either way).
+    #[inline]
     pub fn parts<'t>(
         &mut self,
         txn: &'t Transaction,
@@ -276,14 +277,15 @@ impl<'r> Crediter<'r> {
         only: Option<&str>,
         out: &mut Vec<Part<'t>>,
     ) {
-        let wanted = |payee: &str| only.is_none_or(|o| same_text(o, payee));
         // The common case, one party and neither roll-up nor overlays: a split party alone
-        // takes the whole amount, as below, without preparing a split.
+        // takes the whole amount, as in `split_parts`, without preparing a split.
         if let [party] = &txn.parties[..]
             && self.rules.rollup.is_none()
             && self.rules.overlays.is_empty()
         {
-            if wanted(&party.payee) && self.roles.iter().any(|(role, _, _)| same_text(role, &party.role)) {
+            if only.is_none_or(|o| same_text(o, &party.payee))
+                && self.roles.iter().any(|(role, _, _)| same_text(role, &party.role))
+            {
                 out.push(Part {
                     payee: &party.payee,
                     source: Source::Party(0),
@@ -293,6 +295,20 @@ impl<'r> Crediter<'r> {
             }
             return;
         }
+        self.split_parts(txn, org, only, out);
+    }
+
+    /// [`Crediter::parts`] in general: the split over every split party, roll-up and
+    /// overlays. Out of line, so the common case above stays small.
+    #[inline(never)]
+    fn split_parts<'t>(
+        &mut self,
+        txn: &'t Transaction,
+        org: &'t dyn Hierarchy,
+        only: Option<&str>,
+        out: &mut Vec<Part<'t>>,
+    ) {
+        let wanted = |payee: &str| only.is_none_or(|o| same_text(o, payee));
         self.split.clear();
         // Each party's payee is compared once; without roll-up, a transaction that credits
         // none of the wanted payees stops here, before any split.
