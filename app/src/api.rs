@@ -6,7 +6,7 @@
 
 use crate::insight::PayeeModel;
 use gloo_net::http::Request;
-use plumbline_coach::{Evidence, ReviewDraft};
+use plumbline_coach::{RecordRef, ReviewPeriod};
 use plumbline_engine::calc::Assignment;
 use plumbline_engine::{PayeeInputs, Plan, Transaction};
 use plumbline_firm::api::{
@@ -661,6 +661,147 @@ pub struct CoachFinding {
     pub evidence: Evidence,
 }
 
+/// The numbers behind a coaching finding or a review section, and the records they came from.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Evidence {
+    /// Each number with its label.
+    pub facts: Vec<Fact>,
+    /// The records the numbers came from.
+    pub records: Vec<RecordRef>,
+}
+
+/// One labelled number of the evidence.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Fact {
+    /// Stable key, e.g. `quota`.
+    pub key: String,
+    /// What it is, in words.
+    pub label: String,
+    /// The value.
+    pub value: FactValue,
+}
+
+/// A fact's value: its `unit` (`money`, `percent`, `days`, `count`, `ratio`, `date`, `text`) and
+/// the value as sent. The shared `plumbline_coach::Value` is adjacently tagged, whose decoder
+/// can buffer the value before reading the tag: a second decoder of every unit in the WASM.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct FactValue {
+    /// The unit.
+    pub unit: String,
+    /// The value.
+    pub value: Raw,
+}
+
+/// A fact's value as JSON holds it: money, a whole number, or text (amounts, percentages,
+/// ratios and dates are strings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Raw {
+    /// An amount in a currency.
+    Money(rust_decimal::Decimal, String),
+    /// Days or a count.
+    Number(i64),
+    /// Everything else, exactly as sent.
+    Text(String),
+}
+
+impl<'de> serde::Deserialize<'de> for Raw {
+    fn deserialize<D: serde::Deserializer<'de>>(value: D) -> Result<Self, D::Error> {
+        value.deserialize_any(RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RawVisitor {
+    type Value = Raw;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("money, a number or text")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Raw, E> {
+        Ok(Raw::Text(v.to_owned()))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Raw, E> {
+        Ok(Raw::Number(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Raw, E> {
+        i64::try_from(v).map(Raw::Number).map_err(E::custom)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Raw, E> {
+        Ok(Raw::Text(v.to_string()))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        let (mut amount, mut currency) = (None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "amount" => amount = Some(map.next_value()?),
+                "currency" => currency = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let missing = |field| <A::Error as serde::de::Error>::missing_field(field);
+        Ok(Raw::Money(amount.ok_or_else(|| missing("amount"))?, currency.ok_or_else(|| missing("currency"))?))
+    }
+}
+
+impl FactValue {
+    /// As the reader sees it: `£1,234.50`, `41.5%`, `21 days`, `1.2x`.
+    pub fn display(&self) -> String {
+        let normal =
+            |t: &str| t.parse::<rust_decimal::Decimal>().map_or_else(|_| t.to_owned(), |d| d.normalize().to_string());
+        match (self.unit.as_str(), &self.value) {
+            (_, Raw::Money(amount, currency)) => {
+                plumbline_engine::format::money(*amount, &plumbline_engine::Currency::new(currency))
+            }
+            ("percent", Raw::Text(t)) => format!("{}%", normal(t)),
+            ("ratio", Raw::Text(t)) => format!("{}x", normal(t)),
+            ("days", Raw::Number(n)) => format!("{n} days"),
+            (_, Raw::Number(n)) => n.to_string(),
+            (_, Raw::Text(t)) => t.clone(),
+        }
+    }
+
+    /// The exact value, for `data-value` (money without its symbol, percentages in points).
+    pub fn raw(&self) -> String {
+        match &self.value {
+            Raw::Money(amount, _) => amount.to_string(),
+            Raw::Number(n) => n.to_string(),
+            Raw::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// A drafted performance review (`GET /api/coach/reviews/{person}/draft`).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct ReviewDraft {
+    /// Who it reviews.
+    pub person_id: String,
+    /// The period drafted.
+    pub period: ReviewPeriod,
+    /// Results, behaviours, conduct, focus.
+    pub sections: Vec<ReviewSection>,
+}
+
+/// One drafted section with what it rests on.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct ReviewSection {
+    /// `results`, `behaviours`, `conduct` or `focus`.
+    pub key: String,
+    /// Heading.
+    pub heading: String,
+    /// The drafted text.
+    pub text: String,
+    /// The numbers and records behind it.
+    pub evidence: Evidence,
+}
+
 /// Who a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct CoachSubject {
@@ -797,11 +938,14 @@ fn decode<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     serde_json::from_str(text).map_err(|e| Error::Decode(e.to_string()))
 }
 
-/// An error body: the usual fields and, for some refusals, `details`.
+/// An error body: the usual fields and, for some refusals, `details` (listed flat: a flattened
+/// `ApiError` would make serde buffer the body first).
 #[derive(serde::Deserialize)]
 struct ErrorBody {
-    #[serde(flatten)]
-    error: ApiError,
+    code: String,
+    message: String,
+    #[serde(default)]
+    field: Option<String>,
     #[serde(default)]
     details: Option<serde_json::Value>,
 }
@@ -853,7 +997,7 @@ fn exchange(
             return Ok(text);
         }
         let (error, details) = match serde_json::from_str::<ErrorBody>(&text) {
-            Ok(body) => (body.error, body.details),
+            Ok(ErrorBody { code, message, field, details }) => (ApiError { code, message, field }, details),
             Err(_) => {
                 let message = fallback_message(status, &response.status_text());
                 (ApiError { code: format!("http_{status}"), message, field: None }, None)
@@ -997,6 +1141,29 @@ mod tests {
             (explained.kind.as_str(), explained.text.as_str(), explained.amount),
             ("explanation", "it stands", None)
         );
+    }
+
+    #[test]
+    fn fact_values_read_and_show_as_the_shared_value_does() {
+        use plumbline_coach::{Money, Value};
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
+        for shared in [
+            Value::Money(Money { amount: "1234.50".parse().unwrap(), currency: "GBP".into() }),
+            Value::Percent("41.50".parse().unwrap()),
+            Value::Days(21),
+            Value::Count(-3),
+            Value::Ratio("1.20".parse().unwrap()),
+            Value::Date(date),
+            Value::Text("Proposal".into()),
+        ] {
+            let mine: FactValue = serde_json::from_value(serde_json::to_value(&shared).unwrap()).unwrap();
+            assert_eq!(mine.display(), shared.display(), "{shared:?}");
+        }
+        let money: FactValue =
+            serde_json::from_str(r#"{"unit":"money","value":{"amount":"1234.50","currency":"GBP"}}"#).unwrap();
+        assert_eq!(money.raw(), "1234.50");
+        let percent: FactValue = serde_json::from_str(r#"{"value":"41.5","unit":"percent"}"#).unwrap();
+        assert_eq!((percent.raw(), percent.display()), ("41.5".to_owned(), "41.5%".to_owned()));
     }
 
     #[test]

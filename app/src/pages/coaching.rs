@@ -2,6 +2,7 @@
 //! links to the records they came from. An open message is in the address (`?finding=<id>`),
 //! so a link or a reload opens it again. Also the pipeline view the opportunity links land on.
 
+use crate::api::FactValue;
 use crate::api::{self, CoachText};
 use crate::components::{Cell, DataTable, Remote, Row};
 use crate::pages::{PageHead, SignedIn};
@@ -9,7 +10,7 @@ use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
-use plumbline_coach::{RecordKind, RecordRef, Value};
+use plumbline_coach::{RecordKind, RecordRef};
 use plumbline_firm::records::{Opportunity, Stage};
 
 /// Coaching messages as a list, each marked when a model worded it, each with its evidence.
@@ -43,7 +44,7 @@ pub fn Evidence(
     /// The finding's (or review section's) id.
     id: String,
     /// The numbers and records.
-    evidence: plumbline_coach::Evidence,
+    evidence: api::Evidence,
     /// The person the finding is about, if any: opportunity links open their pipeline.
     subject: Option<String>,
 ) -> impl IntoView {
@@ -85,7 +86,7 @@ pub fn Evidence(
             <summary>"Evidence"</summary>
             <dl class="facts">
                 {evidence.facts.into_iter().map(|f| view! {
-                    <div data-testid="evidence-fact" data-key=f.key data-value=raw(&f.value)>
+                    <div data-testid="evidence-fact" data-key=f.key data-value=f.value.raw()>
                         <dt>{f.label}</dt>
                         <dd>{shown(&f.key, &f.value)}</dd>
                     </div>
@@ -108,9 +109,9 @@ pub fn Evidence(
 
 /// A fact as the reader sees it; a stage the pipeline engine names `ClosedWon` reads
 /// "Closed won".
-fn shown(key: &str, value: &Value) -> String {
-    match value {
-        Value::Text(t) if key == "stage" => {
+fn shown(key: &str, value: &FactValue) -> String {
+    match &value.value {
+        api::Raw::Text(t) if key == "stage" => {
             let mut out = String::with_capacity(t.len() + 2);
             for (i, c) in t.chars().enumerate() {
                 if i > 0 && c.is_uppercase() {
@@ -122,18 +123,7 @@ fn shown(key: &str, value: &Value) -> String {
             }
             out
         }
-        other => other.display(),
-    }
-}
-
-/// A fact's exact value, for `data-value` (money without its symbol, percentages in points).
-fn raw(value: &Value) -> String {
-    match value {
-        Value::Money(m) => m.amount.to_string(),
-        Value::Percent(n) | Value::Ratio(n) => n.to_string(),
-        Value::Days(n) | Value::Count(n) => n.to_string(),
-        Value::Date(d) => d.to_string(),
-        Value::Text(t) => t.clone(),
+        _ => value.display(),
     }
 }
 
@@ -299,16 +289,9 @@ mod tests {
     #[test]
     fn stages_read_as_words() {
         assert_eq!(stage_label(Stage::ClosedWon), "Closed won");
-        assert_eq!(shown("stage", &Value::Text("ClosedLost".into())), "Closed lost");
-        assert_eq!(shown("stage", &Value::Text("Proposal".into())), "Proposal");
-        assert_eq!(shown("note", &Value::Text("KeepMe".into())), "KeepMe");
-    }
-
-    #[test]
-    fn raw_values_are_exact() {
-        let money = Value::Money(plumbline_coach::Money { amount: "1234.50".parse().unwrap(), currency: "GBP".into() });
-        assert_eq!(raw(&money), "1234.50");
-        assert_eq!(raw(&Value::Percent("41.5".parse().unwrap())), "41.5");
-        assert_eq!(raw(&Value::Days(21)), "21");
+        let text = |t: &str| FactValue { unit: "text".into(), value: api::Raw::Text(t.into()) };
+        assert_eq!(shown("stage", &text("ClosedLost")), "Closed lost");
+        assert_eq!(shown("stage", &text("Proposal")), "Proposal");
+        assert_eq!(shown("note", &text("KeepMe")), "KeepMe");
     }
 }

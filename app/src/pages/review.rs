@@ -4,6 +4,7 @@
 //! with a reason. Saving and every edit are audited by the API. At `/review` a person reads
 //! their own saved reviews. The period drafted is in the address (`?from=&to=`).
 
+use crate::api::ReviewDraft;
 use crate::api::{self, Error};
 use crate::components::{ErrorPanel, Remote, load};
 use crate::pages::coaching::{Evidence, record_href};
@@ -12,7 +13,7 @@ use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
-use plumbline_coach::{RecordRef, ReviewDraft};
+use plumbline_coach::RecordRef;
 use plumbline_firm::Role;
 use plumbline_firm::api::{EditReviewRequest, ReviewSectionText, SaveReviewRequest, SavedReview};
 
