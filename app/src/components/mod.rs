@@ -15,5 +15,5 @@ pub use error_panel::ErrorPanel;
 pub use loading::Loading;
 pub use money::Money;
 pub use remote::{Failure, Load, Remote, load};
-pub use table::{Cell, DataTable, Row};
+pub use table::{Cell, DataTable, Facts, Row};
 pub use top_bar::TopBar;

@@ -158,10 +158,35 @@ fn attributes(attrs: Attrs) -> Vec<AnyAttribute> {
 
 fn row(row: Row) -> AnyView {
     let attrs = attributes(row.attrs);
-    view! { <tr {..attrs}>{row.cells.into_iter().map(cell).collect_view()}</tr> }.into_any()
+    view! { <tr {..attrs}>{row.cells.into_iter().map(|c| cell(c, false)).collect_view()}</tr> }.into_any()
 }
 
-fn cell(cell: Cell) -> AnyView {
+/// Labelled figures (`<dl class="facts">`): each a label and a plain [`Cell`] as its value, so
+/// every such list shares one rendering with the tables.
+#[component]
+pub fn Facts(
+    /// Each figure's label and value.
+    items: Vec<(String, Cell)>,
+    /// Attributes of the list, e.g. `data-testid`.
+    #[prop(optional)]
+    attrs: Attrs,
+) -> impl IntoView {
+    facts(items, attrs)
+}
+
+#[inline(never)]
+fn facts(items: Vec<(String, Cell)>, attrs: Attrs) -> AnyView {
+    let attrs = attributes(attrs);
+    view! {
+        <dl {..attrs} class="facts">
+            {items.into_iter().map(|(label, value)| view! { <div><dt>{label}</dt>{cell(value, true)}</div> }).collect_view()}
+        </dl>
+    }
+    .into_any()
+}
+
+/// A cell as `<td>` / `<th>`, or as a `<dd>` in a list of facts.
+fn cell(cell: Cell, listed: bool) -> AnyView {
     let p = match cell {
         Cell::View(view) => return view,
         Cell::Plain(p) => p,
@@ -176,7 +201,9 @@ fn cell(cell: Cell) -> AnyView {
     let note = p.note.map(|n| view! { <br/><span class="meta">{n}</span> });
     let attrs = attributes(p.attrs);
     let num = p.num;
-    if p.head {
+    if listed {
+        view! { <dd {..attrs}>{content}{aside}{note}</dd> }.into_any()
+    } else if p.head {
         view! { <th {..attrs} scope="row" class:num=num>{content}{aside}{note}</th> }.into_any()
     } else {
         view! { <td {..attrs} class:num=num>{content}{aside}{note}</td> }.into_any()

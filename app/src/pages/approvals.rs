@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::api::{Change, Proposal};
-use crate::components::{ErrorPanel, Remote, load};
+use crate::components::{Cell, ErrorPanel, Facts, Remote, load};
 use crate::pages::{PageHead, SignedIn};
 use crate::session::Session;
 use leptos::prelude::*;
@@ -117,14 +117,13 @@ fn ProposalCard(proposal: Proposal, decide: Option<(String, Callback<()>)>) -> i
             </header>
             {proposal.cost_impact.clone().map(|c| {
                 let currency = Currency::new(&c.currency);
-                view! {
-                    <dl class="facts" data-testid="cost-impact">
-                        <div><dt>"Pay before"</dt><dd>{money(c.before, &currency)}</dd></div>
-                        <div><dt>"Pay after"</dt><dd>{money(c.after, &currency)}</dd></div>
-                        <div><dt>"Cost of the change"</dt><dd data-amount=c.delta.to_string()>{money(c.delta, &currency)}</dd></div>
-                        <div><dt>"Basis"</dt><dd>{c.basis} " (" {c.payees} " payees)"</dd></div>
-                    </dl>
-                }
+                let items = vec![
+                    ("Pay before".to_owned(), Cell::text(money(c.before, &currency))),
+                    ("Pay after".to_owned(), Cell::text(money(c.after, &currency))),
+                    ("Cost of the change".to_owned(), Cell::text(money(c.delta, &currency)).attr("data-amount", c.delta.to_string())),
+                    ("Basis".to_owned(), Cell::text(format!("{} ({} payees)", c.basis, c.payees))),
+                ];
+                view! { <Facts attrs=vec![("data-testid", "cost-impact".into())] items=items/> }
             })}
             {(!proposal.decisions.is_empty()).then(|| view! {
                 <ul class="conditions">

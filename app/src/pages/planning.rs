@@ -6,7 +6,7 @@ use super::{PageHead, SignedIn};
 use crate::api;
 use crate::api::Proposal;
 use crate::components::charts::{Bar, BarChart, compact, percent_label};
-use crate::components::{Cell, DataTable, ErrorPanel, Remote, Row, load};
+use crate::components::{Cell, DataTable, ErrorPanel, Facts, Remote, Row, load};
 use leptos::prelude::*;
 use plumbline_firm::Role;
 use plumbline_firm::records::{Division, Team};
@@ -233,14 +233,13 @@ fn AllocationPanel(allocation: Allocation, testid: &'static str) -> impl IntoVie
     view! {
         <article class="panel inset" data-testid=testid>
             <h3>{allocation.label.clone()}</h3>
-            <dl class="facts">
-                <div><dt>"Total quota"</dt><dd data-amount=total.to_string()>{grouped(total)}</dd></div>
-                <div><dt>"Gini, quota / potential"</dt><dd data-testid="gini-potential">{ratio(f.quota_to_potential.gini)}</dd></div>
-                <div><dt>"Gini, quota / history"</dt><dd data-testid="gini-history">{ratio(f.quota_to_history.gini)}</dd></div>
-                <div><dt>"Attainment P10 · median · P90"</dt>
-                <dd>{percent_label(decimal(a.p10))} " · " {percent_label(decimal(a.median))} " · " {percent_label(decimal(a.p90))}</dd></div>
-                <div><dt>"Expected share at or above target"</dt><dd>{percent_label(decimal(a.expected_share_at_target))}</dd></div>
-            </dl>
+            <Facts items=vec![
+                ("Total quota".into(), Cell::text(grouped(total)).attr("data-amount", total.to_string())),
+                ("Gini, quota / potential".into(), Cell::text(ratio(f.quota_to_potential.gini)).attr("data-testid", "gini-potential")),
+                ("Gini, quota / history".into(), Cell::text(ratio(f.quota_to_history.gini)).attr("data-testid", "gini-history")),
+                ("Attainment P10 · median · P90".into(), Cell::text(format!("{} · {} · {}", percent_label(decimal(a.p10)), percent_label(decimal(a.median)), percent_label(decimal(a.p90))))),
+                ("Expected share at or above target".into(), Cell::text(percent_label(decimal(a.expected_share_at_target)))),
+            ]/>
             <BarChart title=format!("{}: sellers by simulated attainment ({} runs)", allocation.label, a.runs)
                 x_label="Attainment" y_label="Sellers" bars=bars y_format=|d| d.normalize().to_string()/>
         </article>

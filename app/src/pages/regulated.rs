@@ -3,7 +3,7 @@
 //! and still unvested.
 
 use crate::api::Regulated;
-use crate::components::{Cell, DataTable, Money, Row};
+use crate::components::{Cell, DataTable, Facts, Money, Row};
 use leptos::prelude::*;
 use plumbline_regulation::statement::LineKind;
 
@@ -43,12 +43,12 @@ pub fn RegulatedPanel(regulated: Regulated) -> impl IntoView {
         <section class="panel" aria-labelledby="regulated-heading" data-testid="regulated">
             <h2 id="regulated-heading">"Regulated pay"</h2>
             <p>{summary}</p>
-            <dl class="facts">
-                <div><dt>"Variable pay"</dt><dd data-testid="variable-pay"><Money amount=variable_pay currency=currency.clone()/></dd></div>
-                <div><dt>"Paid now"</dt><dd data-testid="paid-now"><Money amount=paid_now currency=currency.clone()/></dd></div>
-                <div><dt>"Deferred"</dt><dd data-testid="deferred"><Money amount=deferred currency=currency.clone()/></dd></div>
-                <div><dt>"Unvested balance"</dt><dd data-testid="unvested-total"><Money amount=unvested_total currency=currency.clone()/></dd></div>
-            </dl>
+            <Facts items=vec![
+                ("Variable pay".into(), Cell::money(variable_pay, &currency).attr("data-testid", "variable-pay")),
+                ("Paid now".into(), Cell::money(paid_now, &currency).attr("data-testid", "paid-now")),
+                ("Deferred".into(), Cell::money(deferred, &currency).attr("data-testid", "deferred")),
+                ("Unvested balance".into(), Cell::money(unvested_total, &currency).attr("data-testid", "unvested-total")),
+            ]/>
             <h3>"Lines"</h3>
             <div class="regulated-lines">
                 {lines

@@ -2,7 +2,7 @@
 
 use super::regulated::RegulatedPanel;
 use crate::api;
-use crate::components::{AttainmentBar, Cell, DataTable, ErrorPanel, Loading, Money, Row};
+use crate::components::{AttainmentBar, Cell, DataTable, ErrorPanel, Facts, Loading, Money, Row};
 use crate::dates::{month_name, short_date};
 use crate::pages::signin::persona_meta;
 use crate::session::{Session, use_session};
@@ -344,6 +344,16 @@ fn LineCard(
     let credits_summary = format!("Source credits: {credit_count} this period, {ytd_credit_count} year to date",);
     let has_bands = !bands.is_empty();
     let c = currency.clone();
+    let mut facts = Vec::new();
+    if has_measure {
+        facts.push((format!("{} this period", capitalise(&measure_label)), Cell::money(measure_period, &c)));
+        facts.push(("Year to date".to_owned(), Cell::money(measure_ytd, &c)));
+    }
+    if let Some(q) = quota {
+        facts.push(("Quota".to_owned(), Cell::money(q, &c)));
+    }
+    facts.push(("Earned to date".to_owned(), Cell::money(earned_to_date, &c)));
+    facts.push(("Paid in earlier periods".to_owned(), Cell::money(paid_before, &c)));
 
     view! {
         <article
@@ -379,32 +389,7 @@ fn LineCard(
                 </ul>
             })}
             {attainment.map(|a| view! { <AttainmentBar attainment=a/> })}
-            <dl class="facts">
-                {has_measure.then(|| view! {
-                    <div>
-                        <dt>{format!("{} this period", capitalise(&measure_label))}</dt>
-                        <dd><Money amount=measure_period currency=c.clone()/></dd>
-                    </div>
-                    <div>
-                        <dt>"Year to date"</dt>
-                        <dd><Money amount=measure_ytd currency=c.clone()/></dd>
-                    </div>
-                })}
-                {quota.map(|q| view! {
-                    <div>
-                        <dt>"Quota"</dt>
-                        <dd><Money amount=q currency=c.clone()/></dd>
-                    </div>
-                })}
-                <div>
-                    <dt>"Earned to date"</dt>
-                    <dd><Money amount=earned_to_date currency=c.clone()/></dd>
-                </div>
-                <div>
-                    <dt>"Paid in earlier periods"</dt>
-                    <dd><Money amount=paid_before currency=c.clone()/></dd>
-                </div>
-            </dl>
+            <Facts items=facts/>
             {has_figures.then(|| {
                 let c = c.clone();
                 view! {

@@ -6,7 +6,7 @@ use crate::api;
 use crate::api::Dispute;
 use crate::api::{ImportJob, ImportStep, Rejection};
 use crate::components::charts::{Band, Bar, BarChart, LineChart, Series, compact, percent_label};
-use crate::components::{Cell, DataTable, ErrorPanel, Remote, Row, load};
+use crate::components::{Cell, DataTable, ErrorPanel, Facts, Remote, Row, load};
 use crate::insight;
 use crate::pages::coaching::Messages;
 use crate::pages::{PageHead, SignedIn};
@@ -379,12 +379,13 @@ fn Forecast(risk: api::Risk) -> impl IntoView {
                 let ticks = f.periods.iter().enumerate().map(|(k, p)| (Decimal::from(k), p.clone())).collect();
                 let t = f.firm_total;
                 view! {
-                    <dl class="facts" data-testid="forecast-range" data-p10=t.p10.to_string() data-p50=t.p50.to_string() data-p90=t.p90.to_string()>
-                        <div><dt>"P10 (a bad run)"</dt><dd>{compact(major(t.p10))}</dd></div>
-                        <div><dt>"P50"</dt><dd>{compact(major(t.p50))}</dd></div>
-                        <div><dt>"P90 (a good run)"</dt><dd>{compact(major(t.p90))}</dd></div>
-                        <div><dt>"Committed deals"</dt><dd>{compact(major(f.downside.commit_minor))}</dd></div>
-                    </dl>
+                    <Facts attrs=vec![("data-testid", "forecast-range".into()), ("data-p10", t.p10.to_string()), ("data-p50", t.p50.to_string()), ("data-p90", t.p90.to_string())]
+                        items=vec![
+                            ("P10 (a bad run)".into(), Cell::text(compact(major(t.p10)))),
+                            ("P50".into(), Cell::text(compact(major(t.p50)))),
+                            ("P90 (a good run)".into(), Cell::text(compact(major(t.p90)))),
+                            ("Committed deals".into(), Cell::text(compact(major(f.downside.commit_minor)))),
+                        ]/>
                     <LineChart
                         title="Bookings per month: median with the P10 to P90 range"
                         x_label="Month"
@@ -416,14 +417,19 @@ fn Forecast(risk: api::Risk) -> impl IntoView {
         </section>
         <section class="panel" aria-labelledby="hygiene-heading">
             <h2 id="hygiene-heading">"Pipeline hygiene"</h2>
-            <dl class="facts" data-testid="hygiene">
-                <div><dt>"Open deals"</dt><dd>{hygiene.open_deals}</dd></div>
-                <div><dt>"Flagged"</dt><dd>{hygiene.flagged_deals}</dd></div>
-                {hygiene.by_rule.into_iter().map(|(rule, n)| view! { <div><dt>{rule.replace('_', " ")}</dt><dd>{n}</dd></div> }).collect_view()}
-                <div><dt>"Over-optimistic reps"</dt><dd>{hygiene.over_optimistic_reps.len()}</dd></div>
-            </dl>
+            <Facts attrs=vec![("data-testid", "hygiene".into())] items=hygiene_facts(hygiene)/>
         </section>
     }
+}
+
+fn hygiene_facts(hygiene: api::Hygiene) -> Vec<(String, Cell)> {
+    let mut items = vec![
+        ("Open deals".to_owned(), Cell::text(hygiene.open_deals.to_string())),
+        ("Flagged".to_owned(), Cell::text(hygiene.flagged_deals.to_string())),
+    ];
+    items.extend(hygiene.by_rule.into_iter().map(|(rule, n)| (rule.replace('_', " "), Cell::text(n.to_string()))));
+    items.push(("Over-optimistic reps".to_owned(), Cell::text(hygiene.over_optimistic_reps.len().to_string())));
+    items
 }
 
 #[component]
@@ -445,12 +451,12 @@ fn PipelineSummary(opps: Vec<Opportunity>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="pipeline-heading">
             <h2 id="pipeline-heading">"Open pipeline (all currencies)"</h2>
-            <dl class="facts">
-                <div><dt>"Open opportunities"</dt><dd>{opps.len()}</dd></div>
-                <div><dt>"Open pipeline"</dt><dd>{compact(total)}</dd></div>
-                <div><dt>"Probability-weighted"</dt><dd>{compact(weighted.round_dp(0))}</dd></div>
-                <div><dt>"Held by the top 10 owners"</dt><dd>{percent_label(share)}</dd></div>
-            </dl>
+            <Facts items=vec![
+                ("Open opportunities".into(), Cell::text(opps.len().to_string())),
+                ("Open pipeline".into(), Cell::text(compact(total))),
+                ("Probability-weighted".into(), Cell::text(compact(weighted.round_dp(0)))),
+                ("Held by the top 10 owners".into(), Cell::text(percent_label(share))),
+            ]/>
             <BarChart title="Open pipeline by expected close month" x_label="Close month" y_label="Amount" bars=months y_format=compact/>
         </section>
     }
@@ -842,14 +848,14 @@ fn ImportDone(report: ImportReport) -> impl IntoView {
     view! {
         <section class="panel" data-testid="import-done" role="status">
             <h2>{if report.already_imported { "Already imported: nothing changed" } else { "Imported" }}</h2>
-            <dl class="facts">
-                <div><dt>"File"</dt><dd>{report.file}</dd></div>
-                <div><dt>"Rows read"</dt><dd>{report.rows}</dd></div>
-                <div><dt>"Created"</dt><dd>{c.created}</dd></div>
-                <div><dt>"Updated"</dt><dd>{c.updated}</dd></div>
-                <div><dt>"Unchanged"</dt><dd>{c.unchanged}</dd></div>
-                <div><dt>"Audit records"</dt><dd>{report.audit_seqs.0} "–" {report.audit_seqs.1}</dd></div>
-            </dl>
+            <Facts items=vec![
+                ("File".into(), Cell::text(report.file)),
+                ("Rows read".into(), Cell::text(report.rows.to_string())),
+                ("Created".into(), Cell::text(c.created.to_string())),
+                ("Updated".into(), Cell::text(c.updated.to_string())),
+                ("Unchanged".into(), Cell::text(c.unchanged.to_string())),
+                ("Audit records".into(), Cell::text(format!("{}–{}", report.audit_seqs.0, report.audit_seqs.1))),
+            ]/>
         </section>
     }
 }
