@@ -4,7 +4,7 @@
 //! rejected with row-level errors and no change (whole-store dumps compared), and an
 //! incremental file that appends stage, close-date and amount history.
 
-#[path = "../../import/tests/support/mod.rs"]
+#[path = "../../../import/tests/import/support/mod.rs"]
 mod support;
 
 use plumbline_firm::{OpportunityChange, OpportunityField};

@@ -1,11 +1,9 @@
-//! The store scenarios of tests/imports.rs on DynamoDB, through the real client against the
+//! The store scenarios of tests/import/imports.rs on DynamoDB, through the real client against the
 //! local server at `PLUMBLINE_DYNAMODB_ENDPOINT` (scripts/test.sh starts moto and sets it).
 //! Without the variable the tests fail, unless `PLUMBLINE_SKIP_DYNAMO=1`, as in the store's
 //! own DynamoDB tests.
 
-mod scenarios;
-mod support;
-
+use crate::scenarios;
 use plumbline_store::DynamoStore;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -143,7 +143,7 @@ async fn the_demo_pay_files_imported_into_an_empty_store_give_the_statements_ser
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "imports all 250,000 rows (about a minute in a debug build): cargo test -p plumbline-cli --test demo_data -- --ignored"]
+#[ignore = "imports all 250,000 rows (about a minute in a debug build): cargo test -p plumbline-cli --test cli demo_data:: -- --ignored"]
 async fn every_demo_file_imported_into_an_empty_store_gives_the_firm_serve_seeds() {
     let all: Vec<&str> = LOAD.iter().map(|(_, name)| *name).collect();
     imported_equals_seeded(&all).await;

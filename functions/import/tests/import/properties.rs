@@ -1,8 +1,7 @@
 //! Invariants: no input makes parsing panic, and applying a plan then planning the same batch
 //! again writes nothing (the idempotency re-sends rely on).
 
-mod support;
-
+use crate::support;
 use plumbline_engine::Currency;
 use plumbline_import::{FirmIndex, ImportKind, ImportRejected, Records, parse, plan};
 use plumbline_store::{Item, Write};

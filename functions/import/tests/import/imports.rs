@@ -1,10 +1,9 @@
 //! Golden fixtures (tests/fixtures) with hand-counted expectations: parsing and validation of
 //! every kind, then applying to the embedded store (the store scenarios also run on DynamoDB
-//! in tests/dynamo.rs).
+//! in tests/import/dynamo.rs).
 
-mod scenarios;
-mod support;
-
+use crate::scenarios::{self, fixture};
+use crate::support;
 use plumbline_engine::Currency;
 use plumbline_firm::{ActivityKind, ForecastCategory, Role, Stage};
 use plumbline_import::{
@@ -13,11 +12,6 @@ use plumbline_import::{
 use plumbline_store::EmbeddedStore;
 use rust_decimal::Decimal;
 use std::str::FromStr;
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn index() -> FirmIndex {
     let f = support::test_firm();

@@ -1,5 +1,5 @@
-//! Store-level scenarios, run on the embedded store (tests/imports.rs) and DynamoDB
-//! (tests/dynamo.rs).
+//! Store-level scenarios, run on the embedded store (tests/import/imports.rs) and DynamoDB
+//! (tests/import/dynamo.rs).
 #![allow(dead_code)] // each test crate runs some of them
 
 use crate::support::{dump, test_firm};
@@ -11,7 +11,8 @@ use plumbline_store::{Item, Page, Store, StoreError, Write, audit, keys, query_a
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn fixture(name: &str) -> Vec<u8> {
+/// A golden file of tests/fixtures.
+pub fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
