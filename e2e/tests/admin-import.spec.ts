@@ -1,4 +1,6 @@
 import { test, expect } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
 import { api, persona, signIn, token } from './session';
 
 // An admin imports a CRM export with bad rows: the whole file is refused, every problem is
@@ -51,4 +53,17 @@ test('admin imports a bad file and sees every problem at its row', async ({ page
   expect(finished.rejected.problems.map((p: any) => p.row)).toContain(3);
   const still = await api<any>(request, bearer, '/audit?limit=500');
   expect(still.items.length).toBe(before.items.length);
+
+  // A plan document (JSON) through the same page: the engine's validation refuses it at the
+  // JSON path of the bad rate, and nothing is written either.
+  const plan = fs.readFileSync(path.resolve(__dirname, '..', '..', 'examples', 'comp-batch', 'plan.json'), 'utf8');
+  const badPlan = plan.replace('{ "up_to": "0.5", "rate": "0.02" }', '{ "up_to": "0.5", "rate": "1.5" }');
+  expect(badPlan).not.toBe(plan);
+  await page.getByLabel('What the file holds').selectOption('plans');
+  await page.getByLabel(/^File/).setInputFiles({ name: 'plan.json', mimeType: 'application/json', buffer: Buffer.from(badPlan) });
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(problems).toContainText('plan.json was rejected');
+  await expect(rows.filter({ hasText: 'components[0].tiers[0].rate' })).toHaveCount(1);
+  const unchanged = await api<any>(request, bearer, '/audit?limit=500');
+  expect(unchanged.items.length).toBe(before.items.length);
 });

@@ -760,7 +760,7 @@ pub fn ImportsPage() -> impl IntoView {
             });
             view! {
                 <div class="page">
-                    <PageHead eyebrow="Admin" title="Imports" lede="Load opportunities, people, transactions, AUM, flows, compliance events, CRM activities or calendars. A file with any bad row is rejected whole, with every problem listed; sending the same file again changes nothing."/>
+                    <PageHead eyebrow="Admin" title="Imports" lede="Load the firm's settings and plans (JSON), teams, people, clients, quotas, assignments, transactions, AUM, flows, opportunities, compliance events, CRM activities or calendars. A file with any problem is rejected whole, with every problem listed; sending the same file again changes nothing."/>
                     <section class="panel">
                         <div class="field">
                             <label for="import-kind">"What the file holds"</label>
@@ -772,8 +772,8 @@ pub fn ImportsPage() -> impl IntoView {
                             </select>
                         </div>
                         <div class="field">
-                            <label for="import-file">"File (CSV, or iCalendar for calendar)"</label>
-                            <input id="import-file" type="file" accept=".csv,.ics,text/csv,text/calendar" node_ref=file_input
+                            <label for="import-file">"File (CSV; JSON for settings and plans; iCalendar for calendar)"</label>
+                            <input id="import-file" type="file" accept=".csv,.json,.ics,text/csv,application/json,text/calendar" node_ref=file_input
                                 on:change=move |_| chosen.set(file_input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)).map(|f| f.name()))/>
                         </div>
                         <div class="field">
