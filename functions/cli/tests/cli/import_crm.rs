@@ -7,8 +7,8 @@
 #[path = "../../../import/tests/import/support/mod.rs"]
 mod support;
 
-use plumbline_firm::{OpportunityChange, OpportunityField};
-use plumbline_store::{EmbeddedStore, Item, Store, keys, query_all, seed};
+use plumbline_firm::OpportunityField;
+use plumbline_store::{EmbeddedStore, Item, Store, keys, seed};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -174,16 +174,7 @@ async fn the_crm_sample_imports_through_the_mapping_and_bad_copies_change_nothin
     assert_eq!(inc["counts"]["unchanged"], 1);
     assert_eq!(inc["counts"]["history"], 3);
     let s = store(&data_dir);
-    let history: Vec<(String, OpportunityField, String, String)> =
-        query_all(&s, &keys::opportunity_history("UP409DSB"), "")
-            .await
-            .unwrap()
-            .iter()
-            .map(|i| {
-                let c: OpportunityChange = i.decode().unwrap();
-                (c.date.to_string(), c.field, c.from, c.to)
-            })
-            .collect();
+    let history = support::history(&s, "UP409DSB").await;
     assert_eq!(
         history,
         [

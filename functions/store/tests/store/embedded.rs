@@ -48,6 +48,13 @@ async fn chain_of_three() -> (tempfile::TempDir, EmbeddedStore, Vec<AuditRecord>
     (dir, store, records)
 }
 
+/// Removes one audit record behind the chain's back, as someone with table access could.
+async fn delete_audit_record(store: &EmbeddedStore, seq: u64) {
+    let sk = keys::audit_seq(seq);
+    let delete = Write::Delete { pk: keys::AUDIT.into(), sk, condition: plumbline_store::Condition::None };
+    store.transact(vec![delete]).await.unwrap();
+}
+
 #[tokio::test]
 async fn an_edited_record_is_detected() {
     let (_dir, store, records) = chain_of_three().await;
@@ -69,28 +76,14 @@ async fn a_deleted_or_reordered_record_is_detected() {
         .await
         .unwrap();
     assert_eq!(verify(&store).await.unwrap().first_broken.unwrap().seq, 2, "reordered");
-    store
-        .transact(vec![Write::Delete {
-            pk: keys::AUDIT.into(),
-            sk: keys::audit_seq(3),
-            condition: plumbline_store::Condition::None,
-        }])
-        .await
-        .unwrap();
+    delete_audit_record(&store, 3).await;
     assert!(!verify(&store).await.unwrap().ok, "deleted");
 }
 
 #[tokio::test]
 async fn a_record_deleted_from_the_middle_is_detected() {
     let (_dir, store, _) = chain_of_three().await;
-    store
-        .transact(vec![Write::Delete {
-            pk: keys::AUDIT.into(),
-            sk: keys::audit_seq(2),
-            condition: plumbline_store::Condition::None,
-        }])
-        .await
-        .unwrap();
+    delete_audit_record(&store, 2).await;
     let check = verify(&store).await.unwrap();
     assert_eq!(check.first_broken.unwrap().seq, 2, "record 3 now sits where record 2 should");
 }
@@ -99,14 +92,7 @@ async fn a_record_deleted_from_the_middle_is_detected() {
 async fn a_rewritten_chain_is_caught_by_the_head() {
     let (_dir, store, records) = chain_of_three().await;
     // Dropping the last record and leaving the rest intact still disagrees with the head.
-    store
-        .transact(vec![Write::Delete {
-            pk: keys::AUDIT.into(),
-            sk: keys::audit_seq(3),
-            condition: plumbline_store::Condition::None,
-        }])
-        .await
-        .unwrap();
+    delete_audit_record(&store, 3).await;
     let check = verify(&store).await.unwrap();
     assert_eq!(check.first_broken.unwrap().seq, 3);
     assert_eq!(records.len(), 3);

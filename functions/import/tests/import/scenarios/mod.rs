@@ -2,10 +2,10 @@
 //! (tests/import/dynamo.rs).
 #![allow(dead_code)] // each test crate runs some of them
 
-use crate::support::{dump, test_firm};
+use crate::support::{dump, history, test_firm};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use plumbline_firm::{OpportunityChange, OpportunityField, Role};
+use plumbline_firm::{OpportunityField, Role};
 use plumbline_import::{Actor, ImportKind, ImportRejected, ImportReport, ImportRequest, NoProgress};
 use plumbline_store::{Item, Page, Store, StoreError, Write, audit, keys, query_all, seed};
 use std::collections::BTreeSet;
@@ -28,18 +28,6 @@ fn admin() -> Actor {
 async fn import(store: &dyn Store, kind: ImportKind, name: &str, bytes: &[u8]) -> Result<ImportReport, ImportRejected> {
     let request = ImportRequest { kind, file_name: name, bytes, mapping: None, at: at() };
     plumbline_import::run(store, &admin(), &request, &NoProgress).await
-}
-
-async fn history(store: &dyn Store, id: &str) -> Vec<(String, OpportunityField, String, String)> {
-    query_all(store, &keys::opportunity_history(id), "")
-        .await
-        .unwrap()
-        .iter()
-        .map(|i| {
-            let c: OpportunityChange = i.decode().unwrap();
-            (c.date.to_string(), c.field, c.from, c.to)
-        })
-        .collect()
 }
 
 async fn ids(store: &dyn Store, pk: &str) -> Vec<String> {

@@ -5,7 +5,10 @@
 
 use chrono::NaiveDate;
 use plumbline_engine::Currency;
-use plumbline_firm::{Client, Division, Firm, FirmSettings, ForecastCategory, Opportunity, Person, Role, Stage, Team};
+use plumbline_firm::{
+    Client, Division, Firm, FirmSettings, ForecastCategory, Opportunity, OpportunityChange, OpportunityField, Person,
+    Role, Stage, Team,
+};
 use plumbline_store::{Item, Store, keys, query_all};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
@@ -107,6 +110,19 @@ pub fn test_firm() -> Firm {
         plans: vec![],
         assignments: vec![],
     }
+}
+
+/// An opportunity's recorded changes as (date, field, from, to), oldest first.
+pub async fn history(store: &dyn Store, id: &str) -> Vec<(String, OpportunityField, String, String)> {
+    query_all(store, &keys::opportunity_history(id), "")
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let c: OpportunityChange = i.decode().unwrap();
+            (c.date.to_string(), c.field, c.from, c.to)
+        })
+        .collect()
 }
 
 /// Every item the store holds for the firm's people, clients and the given opportunity ids,
