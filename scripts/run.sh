@@ -10,4 +10,7 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 bash scripts/build-app.sh
 echo "==> building the plumbline server (release)" >&2
 cargo build --release --quiet -p plumbline-cli
+# `run.sh -- --port 9000` works as well as `run.sh --port 9000`: clap would read a literal `--`
+# as the end of the options and refuse what follows.
+if [[ "${1:-}" == "--" ]]; then shift; fi
 exec "$TARGET_DIR/release/plumbline" serve --app-dir "$ROOT/dist" "$@"
