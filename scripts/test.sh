@@ -75,7 +75,8 @@ step "AWS template (cfn-lint, offline; its security properties are tested by plu
 cfn-lint infra/template.yaml
 
 step "unit and integration tests"
-cargo test --workspace 2>&1 | tee "$LOGS/cargo-test.log"
+# --no-fail-fast: one red test binary does not hide the results of the ones after it.
+cargo test --workspace --no-fail-fast 2>&1 | tee "$LOGS/cargo-test.log"
 rust_passed=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^passed;?$/) s += $(i-1) } END { print s + 0 }' "$LOGS/cargo-test.log")
 rust_failed=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^failed;?$/) s += $(i-1) } END { print s + 0 }' "$LOGS/cargo-test.log")
 
