@@ -5,10 +5,18 @@
 //! writer read. Two concurrent writers therefore cannot both append record n: one fails its
 //! condition, re-reads the head and appends n+1, so the chain never forks or skips.
 
+use crate::retry::Backoff;
 use crate::{Condition, Item, Store, StoreError, Write, keys, query_all};
 pub use plumbline_firm::audit::{AuditEntry, AuditRecord, BrokenLink, Verification};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+/// The wait after losing the race for the head: full jitter, growing with each loss. Without
+/// it the losers of one round re-read and collide again at once (100 writers racing on moto:
+/// 2,542 transactions and 26.5 s without, 1,153 and 11.6 s with). `attempts` is unused: a
+/// writer keeps trying, since every round lets one racer through.
+const LOST_RACE: Backoff = Backoff { attempts: u32::MAX, base: Duration::from_millis(5), cap: Duration::from_secs(1) };
 
 /// The hash that precedes the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -53,6 +61,7 @@ pub async fn append_with(store: &dyn Store, writes: Vec<Write>, entry: AuditEntr
         Some(gate) => Some(gate.lock().await),
         None => None,
     };
+    let mut lost = 0;
     loop {
         let head_item = store.get(keys::AUDIT, keys::AUDIT_HEAD).await?;
         let (head, head_version) = match &head_item {
@@ -76,9 +85,10 @@ pub async fn append_with(store: &dyn Store, writes: Vec<Write>, entry: AuditEntr
         });
         match store.transact(all).await {
             Ok(()) => return Ok(record),
-            Err(StoreError::ConditionFailed { pk, sk }) if pk == keys::AUDIT => {
-                let _ = sk; // Someone else appended first: read the new head and try again.
-                tokio::task::yield_now().await;
+            Err(StoreError::ConditionFailed { pk, .. }) if pk == keys::AUDIT => {
+                // Someone else appended first: wait, then read the new head and try again.
+                tokio::time::sleep(LOST_RACE.delay(lost, rand::random::<f64>())).await;
+                lost = lost.saturating_add(1);
             }
             Err(e) => return Err(e),
         }

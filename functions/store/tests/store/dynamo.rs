@@ -92,7 +92,7 @@ async fn writers_racing_without_the_gate_are_kept_apart_by_the_head_condition() 
     let Some(store) = fresh_store("race").await else { return };
     let store = Arc::new(store);
     // As separate processes would race. 100, not more: moto serialises transactions behind one
-    // lock and deep-copies the table on each, so losers' retries make this quadratic.
+    // lock and deep-copies the table on each, so every loser's retry costs a table copy.
     let ungated = conformance::Ungated(store.clone() as Arc<dyn plumbline_store::Store>);
     conformance::concurrent_appends_leave_a_gap_free_chain(Arc::new(ungated), 100).await;
     drop_table(&store).await;
