@@ -882,6 +882,8 @@ pub struct Risk {
     pub forecasts: Vec<plumbline_pipeline::CurrencyForecast>,
     /// Hygiene of the open pipeline.
     pub hygiene: Hygiene,
+    /// Names of the accounts and teams the forecasts name, by id.
+    pub names: std::collections::BTreeMap<String, String>,
 }
 
 /// The firm's forecast, downside and hygiene.

@@ -19,6 +19,18 @@ test('leadership sees the forecast range as a fan chart with the downside by acc
   await expect(page.getByRole('img', { name: /P10 to P90 range/ })).toBeVisible();
   await expect(page.getByRole('table', { name: /downside/ }).getByRole('row')).not.toHaveCount(1);
   await expect(page.getByTestId('hygiene')).toContainText('Flagged');
+
+  // The downside reads by client and team name, as the API names them, not by id.
+  const bearer = await token(request, leader);
+  const risk = await api<any>(request, bearer, '/coach/risk');
+  const shown = risk.forecasts[0];
+  const top = shown.forecast.downside.accounts[0].account;
+  const firstRow = page.getByRole('table', { name: /downside/ }).getByRole('row').nth(1);
+  await expect(firstRow).toContainText(risk.names[top]);
+  await expect(firstRow).toContainText(top);
+  const team = shown.forecast.groups[0].group;
+  await expect(page.getByRole('table', { name: 'Teams', exact: true })).toContainText(risk.names[team]);
+  await expect(page.getByRole('table', { name: 'Teams', exact: true })).not.toContainText(team);
   await page.screenshot({ path: testInfo.outputPath('leadership-forecast.png'), fullPage: true });
 
   // The downside message opens to its evidence: its P50 is the range's, and an opportunity it
@@ -36,7 +48,6 @@ test('leadership sees the forecast range as a fan chart with the downside by acc
 
   // The deal owner's pipeline, closed deals included: every stage reads as words, as the API's
   // stage of that deal ("closed_won" reads "Closed won").
-  const bearer = await token(request, leader);
   const owner = (await api<any>(request, bearer, `/pipeline?open=true&limit=500`)).items.find((o: any) => o.id === deal).owner_id;
   const theirs: any[] = (await api<any>(request, bearer, `/pipeline?owner=${owner}&limit=500`)).items;
   const closed = theirs.find((o: any) => o.stage === 'closed_won') ?? theirs.find((o: any) => o.stage === 'closed_lost');

@@ -346,7 +346,10 @@ fn LineCard(
     let c = currency.clone();
     let mut facts = Vec::new();
     if has_measure {
-        facts.push((format!("{} this period", capitalise(&measure_label)), Cell::money(measure_period, &c)));
+        facts.push((
+            format!("{} this period", plumbline_engine::format::capitalise(&measure_label)),
+            Cell::money(measure_period, &c),
+        ));
         facts.push(("Year to date".to_owned(), Cell::money(measure_ytd, &c)));
     }
     if let Some(q) = quota {
@@ -459,14 +462,6 @@ fn serde_kind(kind: LineKind) -> &'static str {
         LineKind::PlanCap => "plan_cap",
         LineKind::Draw => "draw",
         LineKind::Guarantee => "guarantee",
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -356,7 +356,9 @@ fn major(minor: i64) -> Decimal {
 
 #[component]
 fn Forecast(risk: api::Risk) -> impl IntoView {
-    let api::Risk { messages, forecasts, hygiene } = risk;
+    let api::Risk { messages, forecasts, hygiene, names } = risk;
+    let names = StoredValue::new(names);
+    let name = move |id: &str| names.with_value(|n| n.get(id).cloned().unwrap_or_else(|| id.to_owned()));
     let currencies: Vec<String> = forecasts.iter().map(|f| f.currency.clone()).collect();
     let chosen = RwSignal::new(currencies.first().cloned().unwrap_or_default());
     let forecasts = StoredValue::new(forecasts);
@@ -399,14 +401,15 @@ fn Forecast(risk: api::Risk) -> impl IntoView {
                     <h3>"Where the downside is concentrated"</h3>
                     <DataTable caption="Accounts contributing most to the downside" headers=vec!["Account", "#Open amount", "#Expected shortfall", "#Share of variance"]
                         rows=f.downside.accounts.iter().take(10).map(|a| Row::new(vec![
-                            Cell::code(a.account.clone()),
+                            Cell::text(name(&a.account)).note(a.account.clone()),
                             Cell::num(compact(major(a.amount_minor))),
                             Cell::num(compact(major(a.expected_shortfall_minor))),
                             Cell::num(percent_label(Decimal::new((a.variance_share * 1000.0).round() as i64, 3))),
                         ])).collect()/>
+                    <h3>"By team"</h3>
                     <DataTable caption="Teams" headers=vec!["Team", "#P10", "#P50", "#P90"]
                         rows=f.groups.iter().map(|g| Row::new(vec![
-                            Cell::text(g.group.clone()),
+                            Cell::text(name(&g.group)),
                             Cell::num(compact(major(g.total.p10))),
                             Cell::num(compact(major(g.total.p50))),
                             Cell::num(compact(major(g.total.p90))),
@@ -427,7 +430,11 @@ fn hygiene_facts(hygiene: api::Hygiene) -> Vec<(String, Cell)> {
         ("Open deals".to_owned(), Cell::text(hygiene.open_deals.to_string())),
         ("Flagged".to_owned(), Cell::text(hygiene.flagged_deals.to_string())),
     ];
-    items.extend(hygiene.by_rule.into_iter().map(|(rule, n)| (rule.replace('_', " "), Cell::text(n.to_string()))));
+    items.extend(
+        hygiene.by_rule.into_iter().map(|(rule, n)| {
+            (plumbline_engine::format::capitalise(&rule.replace('_', " ")), Cell::text(n.to_string()))
+        }),
+    );
     items.push(("Over-optimistic reps".to_owned(), Cell::text(hygiene.over_optimistic_reps.len().to_string())));
     items
 }

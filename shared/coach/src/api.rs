@@ -78,6 +78,23 @@ pub struct RiskResponse {
     pub forecasts: Vec<CurrencyForecast>,
     /// Hygiene of the open pipeline.
     pub hygiene: HygieneSummary,
+    /// Display names of the accounts and teams the forecasts name, by id.
+    pub names: BTreeMap<String, String>,
+}
+
+/// The names of the accounts in the forecasts' downsides and of their teams, by id, so a
+/// reader sees "Alice Ramirez" where the forecast says `C00723`.
+pub fn forecast_names(ctx: &Context) -> BTreeMap<String, String> {
+    let mut names = BTreeMap::new();
+    for f in &ctx.analysis.forecasts {
+        for a in &f.forecast.downside.accounts {
+            names.entry(a.account.clone()).or_insert_with(|| ctx.client_name(&a.account));
+        }
+        for g in &f.forecast.groups {
+            names.entry(g.group.clone()).or_insert_with(|| ctx.team_name(&g.group));
+        }
+    }
+    names
 }
 
 /// The hygiene summary of a prepared firm.

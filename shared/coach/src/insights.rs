@@ -200,8 +200,14 @@ impl Context {
         self.firm.people.iter().find(|p| p.id == id)
     }
 
-    fn client_name(&self, id: &str) -> String {
+    /// A client's name, or the id when the firm has no such client.
+    pub(crate) fn client_name(&self, id: &str) -> String {
         self.firm.clients.iter().find(|c| c.id == id).map_or_else(|| id.to_string(), |c| c.name.clone())
+    }
+
+    /// A team's name, or the id when the firm has no such team.
+    pub(crate) fn team_name(&self, id: &str) -> String {
+        self.firm.teams.iter().find(|t| t.id == id).map_or_else(|| id.to_string(), |t| t.name.clone())
     }
 
     /// Open pipeline of a person in a currency, in major units.

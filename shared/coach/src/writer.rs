@@ -281,10 +281,7 @@ pub fn focus(nudges: &[Finding]) -> String {
         return "Keep the current pace and keep the pipeline full.".to_string();
     }
     if let Some(first) = lines.first_mut() {
-        let mut c = first.chars();
-        if let Some(h) = c.next() {
-            *first = h.to_uppercase().chain(c).collect();
-        }
+        *first = plumbline_engine::format::capitalise(first);
     }
     format!("{}.", lines.join("; "))
 }

@@ -186,7 +186,7 @@ impl Differ {
     }
 
     fn by_position(&mut self, path: &mut Vec<Step>, old: &[Value], new: &[Value]) {
-        let singular = capitalise(&singular(path));
+        let singular = format::capitalise(&singular(path));
         for i in 0..old.len().max(new.len()) {
             path.push(Step::Index(i, Some(Owner::Numbered(format!("{singular} {}", i + 1)))));
             match (old.get(i), new.get(i)) {
@@ -282,11 +282,6 @@ fn label(key: &str) -> String {
 
 fn humanise(key: &str) -> String {
     key.replace('_', " ")
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// Whether a key holds a fraction shown as a percentage.
@@ -395,13 +390,13 @@ fn subject(path: &[Step]) -> String {
         named.iter().skip(skip).zip(words).map(|(name, word)| format!(" {word} '{name}'")).collect()
     };
     match owners.last().map(|(_, o)| *o) {
-        None => capitalise(&fields),
+        None => format::capitalise(&fields),
         Some(Owner::Numbered(number)) if fields.is_empty() => format!("{number}{}", context(0, "of")),
         Some(Owner::Numbered(number)) => format!("{number} {fields}{}", context(0, "of")),
         Some(Owner::Named { singular, name }) if fields.is_empty() => {
-            format!("{} '{name}'{}", capitalise(singular), context(1, "in"))
+            format!("{} '{name}'{}", format::capitalise(singular), context(1, "in"))
         }
-        Some(Owner::Named { .. }) => capitalise(&format!("{fields}{}", context(0, "of"))),
+        Some(Owner::Named { .. }) => format::capitalise(&format!("{fields}{}", context(0, "of"))),
     }
 }
 
@@ -442,7 +437,7 @@ fn describe(
                 match path {
                     [_] => return format!("Plan renamed from '{old_text}' to '{new_text}'"),
                     [.., Step::Index(_, Some(Owner::Named { singular, .. })), Step::Key(_)] => {
-                        return format!("{} '{old_text}' renamed to '{new_text}'", capitalise(singular));
+                        return format!("{} '{old_text}' renamed to '{new_text}'", format::capitalise(singular));
                     }
                     _ => {}
                 }

@@ -23,6 +23,12 @@ pub fn money(amount: Decimal, currency: &Currency) -> String {
     }
 }
 
+/// The text with its first letter upper-case: `close date passed` -> `Close date passed`.
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// A fraction as a percentage with up to one decimal: 0.825 -> `82.5%`, 0.02 -> `2%`.
 pub fn percent(fraction: Decimal) -> String {
     let p = (fraction * Decimal::ONE_HUNDRED).round_dp(2).normalize();

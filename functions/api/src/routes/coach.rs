@@ -15,7 +15,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use chrono::{Datelike, NaiveDate};
-use plumbline_coach::api::{CoachMessage, InterventionsResponse, NudgesResponse, RiskResponse, hygiene_summary};
+use plumbline_coach::api::{
+    CoachMessage, InterventionsResponse, NudgesResponse, RiskResponse, forecast_names, hygiene_summary,
+};
 use plumbline_coach::{
     CoachConfig, Context, Finding, ReviewDraft, ReviewPeriod, leadership_risk, rep_nudges, review_draft,
     weekly_interventions,
@@ -164,6 +166,7 @@ pub(super) async fn risk(State(state): State<AppState>) -> Result<Json<RiskRespo
         messages: leadership_risk(&ctx).into_iter().map(CoachMessage::template).collect(),
         forecasts: ctx.analysis.forecasts.clone(),
         hygiene: hygiene_summary(&ctx),
+        names: forecast_names(&ctx),
     }))
 }
 

@@ -55,6 +55,15 @@ async fn coaching_routes_serve_the_insights_and_reviews_are_saved_and_edited_wit
         assert!(t.p10 <= t.p50 && t.p50 <= t.p90, "{t:?}");
         assert!(!f.forecast.groups.is_empty());
     }
+    // Every account and team the forecasts name has its display name, not its id.
+    for f in &risk.forecasts {
+        let ids =
+            f.forecast.downside.accounts.iter().map(|a| &a.account).chain(f.forecast.groups.iter().map(|g| &g.group));
+        for id in ids {
+            let name = risk.names.get(id).unwrap_or_else(|| panic!("no name for {id}"));
+            assert!(!name.is_empty() && name != id, "{id} is named {name:?}");
+        }
+    }
     assert!(risk.hygiene.flagged_deals >= planted.stale_opportunities.len());
     assert!(risk.messages.iter().all(|m| m.text.contains("Mitigation")));
 
