@@ -48,6 +48,9 @@ test('manager approves a plan change on a 390 px screen and it shows in the audi
   await desk.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
   const row = desk.locator('[data-testid="audit-row"]', { hasText: `proposal/${proposal.id}` }).filter({ hasText: /step_approved|approved/ });
   await expect(row.first()).toBeVisible();
+  // Who approved reads as the manager's name, with the id the record holds beneath it.
+  await expect(row.first()).toContainText(`${manager.name} (manager)`);
+  await expect(row.first()).toContainText(manager.person_id);
   await desk.getByRole('button', { name: 'Verify chain' }).click();
   await expect(desk.getByTestId('verify-result')).toContainText('intact');
   await desk.screenshot({ path: testInfo.outputPath('audit-log.png'), fullPage: true });

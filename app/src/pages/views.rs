@@ -661,7 +661,11 @@ pub fn AuditPage() -> impl IntoView {
             }));
             let page = load(move || {
                 let (token, from) = (token.clone(), from.get());
-                async move { api::audit(&token, from).await }
+                async move {
+                    let page = api::audit(&token, from).await?;
+                    let names = api::people(&token).await?.into_iter().map(|p| (p.id, p.name)).collect();
+                    Ok::<_, api::Error>((page, names))
+                }
             });
             let vtoken = session.token.clone();
             let verify = Action::new_local(move |_: &()| {
@@ -684,15 +688,17 @@ pub fn AuditPage() -> impl IntoView {
                             })}
                         </div>
                     </section>
-                    <Remote resource=page loading="Loading the audit log…" children=|p| view! { <AuditTable page=p/> }/>
+                    <Remote resource=page loading="Loading the audit log…" children=|(p, names)| view! { <AuditTable page=p names=names/> }/>
                 </div>
             }
         }/>
     }
 }
 
+/// A page of the log; `names` maps person ids to names, so "who" reads as a person (the id
+/// stays beneath, as the record holds it).
 #[component]
-fn AuditTable(page: api::AuditPage) -> impl IntoView {
+fn AuditTable(page: api::AuditPage, names: std::collections::BTreeMap<String, String>) -> impl IntoView {
     let api::AuditPage { rows, older, newer } = page;
     let range = match (rows.first(), rows.last()) {
         (Some(top), Some(low)) => format!("Records {} to {}, newest first", low.seq, top.seq),
@@ -705,7 +711,10 @@ fn AuditTable(page: api::AuditPage) -> impl IntoView {
                 rows=rows.into_iter().map(|r| Row::new(vec![
                     Cell::num(r.seq.to_string()),
                     Cell::text(r.at),
-                    Cell::text(format!("{} ({})", r.actor, r.role)),
+                    match names.get(&r.actor) {
+                        Some(name) => Cell::text(format!("{name} ({})", r.role)).note(r.actor),
+                        None => Cell::text(format!("{} ({})", r.actor, r.role)),
+                    },
                     Cell::text(r.action.clone()),
                     Cell::code(r.entity),
                     Cell::text(r.reason),
