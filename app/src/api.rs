@@ -228,6 +228,19 @@ pub async fn people(token: &str) -> Result<Vec<PersonView>, Error> {
     all_pages(token, "/people", &[]).await
 }
 
+/// Person ids to names, for pages that show records naming people by id.
+pub type Names = std::collections::BTreeMap<String, String>;
+
+/// The names of the people the caller may see.
+pub async fn names(token: &str) -> Result<Names, Error> {
+    Ok(people(token).await?.into_iter().map(|p| (p.id, p.name)).collect())
+}
+
+/// A person's name, or the id itself when the caller may not see them.
+pub fn name_of(names: &Names, id: &str) -> String {
+    names.get(id).cloned().unwrap_or_else(|| id.to_owned())
+}
+
 /// One person the caller may see.
 pub async fn person(token: &str, person_id: &str) -> Result<PersonView, Error> {
     get(token, &format!("/people/{}", path_segment(person_id)), &[]).await
@@ -1094,9 +1107,15 @@ mod tests {
             amount: "-500".parse().unwrap(),
             dispute_id: None,
         });
+        let names = Names::from([("P2".to_owned(), "Ada Lovelace".to_owned())]);
         assert_eq!(
-            crate::pages::approvals::change_summary(&adjustment),
-            "Adjustment of -500 to P2's fee-revenue for 2026-10"
+            crate::pages::approvals::change_summary(&adjustment, &names),
+            "Adjustment of -500 to Ada Lovelace's fee-revenue for 2026-10"
+        );
+        assert_eq!(
+            crate::pages::approvals::change_summary(&adjustment, &Names::new()),
+            "Adjustment of -500 to P2's fee-revenue for 2026-10",
+            "someone the caller may not see stays an id"
         );
         let quotas =
             read(ProposedChange::QuotaAllocation { year_start: year, basis: "data-driven".into(), quotas: Vec::new() });

@@ -39,7 +39,7 @@ test('manager approves a plan change on a 390 px screen and it shows in the audi
 
   await card.getByLabel(/comment/i).fill('Cost is within the budget agreed.');
   await card.getByRole('button', { name: 'Approve' }).click();
-  await expect(card.getByText(/Approved by/)).toBeVisible();
+  await expect(card.getByText(/Approved by/)).toContainText(`Approved by ${manager.name} (manager)`);
   await page.screenshot({ path: testInfo.outputPath('manager-approved-390.png'), fullPage: true });
   await phone.close();
 

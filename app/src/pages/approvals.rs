@@ -2,7 +2,7 @@
 //! cost, approve or reject with a comment; and recently decided ones.
 
 use crate::api;
-use crate::api::{Change, Proposal};
+use crate::api::{Change, Names, Proposal, name_of};
 use crate::components::{Cell, ErrorPanel, Facts, Remote, load};
 use crate::pages::{PageHead, SignedIn};
 use crate::session::Session;
@@ -20,7 +20,11 @@ pub fn ApprovalsPage() -> impl IntoView {
             let token = session.token.clone();
             let list = load(move || {
                 let token = token.clone();
-                async move { api::approvals(&token, false).await }
+                async move {
+                    let list = api::approvals(&token, false).await?;
+                    let names = api::names(&token).await?;
+                    Ok::<_, api::Error>((list, names))
+                }
             });
             let session = StoredValue::new(session);
             view! {
@@ -30,8 +34,8 @@ pub fn ApprovalsPage() -> impl IntoView {
                         title="Approvals"
                         lede="Changes to plans, quotas and pay wait here for each step of their approval chain. The simulated cost comes from the engine when the change was proposed."
                     />
-                    <Remote resource=list loading="Loading proposals…" children={move |items| {
-                        view! { <Queue items=items session=session.get_value() on_decided=Callback::new(move |_| list.refetch())/> }
+                    <Remote resource=list loading="Loading proposals…" children={move |(items, names)| {
+                        view! { <Queue items=items names=names session=session.get_value() on_decided=Callback::new(move |_| list.refetch())/> }
                     }}/>
                 </div>
             }
@@ -40,7 +44,7 @@ pub fn ApprovalsPage() -> impl IntoView {
 }
 
 #[component]
-fn Queue(items: Vec<Proposal>, session: Session, on_decided: Callback<()>) -> impl IntoView {
+fn Queue(items: Vec<Proposal>, names: Names, session: Session, on_decided: Callback<()>) -> impl IntoView {
     let role = session.persona.role;
     let me = session.persona.person_id.clone();
     let (waiting, rest): (Vec<Proposal>, Vec<Proposal>) = items.into_iter().partition(|p| {
@@ -50,13 +54,14 @@ fn Queue(items: Vec<Proposal>, session: Session, on_decided: Callback<()>) -> im
     });
     let waiting_count = waiting.len();
     let token = StoredValue::new(session.token);
+    let names = StoredValue::new(names);
     view! {
         <section aria-labelledby="waiting-heading">
             <h2 id="waiting-heading" class="section-heading">"Waiting on you (" {waiting_count} ")"</h2>
             {if waiting.is_empty() {
                 view! { <p class="panel empty">"Nothing is waiting on you."</p> }.into_any()
             } else {
-                waiting.into_iter().map(|p| view! { <ProposalCard proposal=p decide=Some((token.get_value(), on_decided))/> }).collect_view().into_any()
+                waiting.into_iter().map(|p| view! { <ProposalCard proposal=p names=names.get_value() decide=Some((token.get_value(), on_decided))/> }).collect_view().into_any()
             }}
         </section>
         <section aria-labelledby="other-heading">
@@ -64,16 +69,16 @@ fn Queue(items: Vec<Proposal>, session: Session, on_decided: Callback<()>) -> im
             {if rest.is_empty() {
                 view! { <p class="panel empty">"No other proposals."</p> }.into_any()
             } else {
-                rest.into_iter().map(|p| view! { <ProposalCard proposal=p decide=None/> }).collect_view().into_any()
+                rest.into_iter().map(|p| view! { <ProposalCard proposal=p names=names.get_value() decide=None/> }).collect_view().into_any()
             }}
         </section>
     }
 }
 
-/// What a change does, in a sentence.
-pub fn change_summary(change: &Change) -> String {
+/// What a change does, in a sentence, naming people by `names`.
+pub fn change_summary(change: &Change, names: &Names) -> String {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let person = text(&change.person_id);
+    let person = name_of(names, &text(&change.person_id));
     let year = change.year_start.map(|d| d.to_string()).unwrap_or_default();
     let amount = change.amount.map(|a| a.to_string()).unwrap_or_default();
     let basis = text(&change.basis);
@@ -99,7 +104,7 @@ fn status_label(status: ProposalStatus) -> &'static str {
 
 /// One proposal; with `decide`, the approve/reject form.
 #[component]
-fn ProposalCard(proposal: Proposal, decide: Option<(String, Callback<()>)>) -> impl IntoView {
+fn ProposalCard(proposal: Proposal, names: Names, decide: Option<(String, Callback<()>)>) -> impl IntoView {
     let id = proposal.id.clone();
     let data_id = id.clone();
     let heading = format!("proposal-{id}");
@@ -110,8 +115,8 @@ fn ProposalCard(proposal: Proposal, decide: Option<(String, Callback<()>)>) -> i
         <article class="panel proposal" data-testid="proposal" data-proposal=data_id aria-labelledby=labelled>
             <header class="line-head">
                 <div class="line-title">
-                    <h3 id=heading>{change_summary(&proposal.change)}</h3>
-                    <p class="rule">"Proposed by " {proposal.proposed_by.clone()} " · " {proposal.reason.clone()}</p>
+                    <h3 id=heading>{change_summary(&proposal.change, &names)}</h3>
+                    <p class="rule">"Proposed by " {name_of(&names, &proposal.proposed_by)} " · " {proposal.reason.clone()}</p>
                 </div>
                 <p class="badge">{status_label(proposal.status)} {(proposal.status == ProposalStatus::Pending).then(|| format!(" · step {} of {steps}", (done + 1).min(steps)))}</p>
             </header>
@@ -128,7 +133,7 @@ fn ProposalCard(proposal: Proposal, decide: Option<(String, Callback<()>)>) -> i
             {(!proposal.decisions.is_empty()).then(|| view! {
                 <ul class="conditions">
                     {proposal.decisions.iter().map(|d| view! {
-                        <li>{if d.approve { "Approved" } else { "Rejected" }} " by " {d.by.clone()} " (" {d.role.as_str()} ")"
+                        <li>{if d.approve { "Approved" } else { "Rejected" }} " by " {name_of(&names, &d.by)} " (" {d.role.as_str()} ")"
                             {(!d.comment.is_empty()).then(|| format!(": “{}”", d.comment))}</li>
                     }).collect_view()}
                 </ul>

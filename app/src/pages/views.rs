@@ -663,7 +663,7 @@ pub fn AuditPage() -> impl IntoView {
                 let (token, from) = (token.clone(), from.get());
                 async move {
                     let page = api::audit(&token, from).await?;
-                    let names = api::people(&token).await?.into_iter().map(|p| (p.id, p.name)).collect();
+                    let names = api::names(&token).await?;
                     Ok::<_, api::Error>((page, names))
                 }
             });
@@ -698,7 +698,7 @@ pub fn AuditPage() -> impl IntoView {
 /// A page of the log; `names` maps person ids to names, so "who" reads as a person (the id
 /// stays beneath, as the record holds it).
 #[component]
-fn AuditTable(page: api::AuditPage, names: std::collections::BTreeMap<String, String>) -> impl IntoView {
+fn AuditTable(page: api::AuditPage, names: api::Names) -> impl IntoView {
     let api::AuditPage { rows, older, newer } = page;
     let range = match (rows.first(), rows.last()) {
         (Some(top), Some(low)) => format!("Records {} to {}, newest first", low.seq, top.seq),
