@@ -343,9 +343,11 @@ fn count<'de, D: serde::Deserializer<'de>>(list: D) -> Result<usize, D::Error> {
     <Vec<serde::de::IgnoredAny> as serde::Deserialize>::deserialize(list).map(|items| items.len())
 }
 
-/// Proposals, optionally only those waiting on the caller.
-pub async fn approvals(token: &str, waiting_on_me: bool) -> Result<Vec<Proposal>, Error> {
-    all_pages(token, "/approvals", &[("waiting_on_me", waiting_on_me.then_some("true"))]).await
+/// Proposals, optionally only those waiting on the caller, with the names of the people they
+/// mention.
+pub async fn approvals(token: &str, waiting_on_me: bool) -> Result<(Vec<Proposal>, Names), Error> {
+    let page = every_page(token, "/approvals", &[("waiting_on_me", waiting_on_me.then_some("true"))]).await?;
+    Ok((page.items, page.names))
 }
 
 /// Proposes a change for approval.
@@ -904,23 +906,33 @@ pub async fn risk(token: &str) -> Result<Risk, Error> {
     get(token, "/coach/risk", &[]).await
 }
 
-/// Every page of a paged list.
+/// Every item of a paged list.
 async fn all_pages<T: DeserializeOwned>(
     token: &str,
     path: &str,
     query: &[(&str, Option<&str>)],
 ) -> Result<Vec<T>, Error> {
-    let mut items = Vec::new();
+    Ok(every_page(token, path, query).await?.items)
+}
+
+/// Every page of a paged list as one, with the names all its pages gave.
+async fn every_page<T: DeserializeOwned>(
+    token: &str,
+    path: &str,
+    query: &[(&str, Option<&str>)],
+) -> Result<Page<T>, Error> {
+    let mut all = Page::new(Vec::new(), None);
     let mut cursor: Option<String> = None;
     loop {
         let mut q = query.to_vec();
         q.push(("limit", Some("500")));
         q.push(("cursor", cursor.as_deref()));
         let page: Page<T> = get(token, path, &q).await?;
-        items.extend(page.items);
+        all.items.extend(page.items);
+        all.names.extend(page.names);
         match page.next {
             Some(next) => cursor = Some(next),
-            None => return Ok(items),
+            None => return Ok(all),
         }
     }
 }
@@ -1074,15 +1086,15 @@ mod tests {
     #[test]
     fn audit_pages_run_newest_first_with_their_neighbours() {
         // 250 records in pages of 100, as the server answers them.
-        let newest = audit_page(AuditFrom::Newest, Page { items: rows((151..=250).rev()), next: Some("151".into()) });
+        let newest = audit_page(AuditFrom::Newest, Page::new(rows((151..=250).rev()), Some("151".into())));
         assert_eq!((seqs(&newest)[0], newest.older, newest.newer), (250, Some(151), None));
-        let last = audit_page(AuditFrom::Before(51), Page { items: rows((1..=50).rev()), next: None });
+        let last = audit_page(AuditFrom::Before(51), Page::new(rows((1..=50).rev()), None));
         assert_eq!((last.rows.len(), last.older, last.newer), (50, None, Some(50)));
-        let up = audit_page(AuditFrom::After(50), Page { items: rows(51..=150), next: Some("150".into()) });
+        let up = audit_page(AuditFrom::After(50), Page::new(rows(51..=150), Some("150".into())));
         assert_eq!((seqs(&up)[0], seqs(&up)[99], up.older, up.newer), (150, 51, Some(51), Some(150)));
-        let top = audit_page(AuditFrom::After(150), Page { items: rows(151..=250), next: None });
+        let top = audit_page(AuditFrom::After(150), Page::new(rows(151..=250), None));
         assert_eq!((top.older, top.newer), (Some(151), None));
-        let empty = audit_page(AuditFrom::Newest, Page { items: Vec::new(), next: None });
+        let empty = audit_page(AuditFrom::Newest, Page::new(Vec::new(), None));
         assert_eq!((empty.older, empty.newer), (None, None));
     }
 

@@ -32,6 +32,8 @@ test('manager approves a plan change on a 390 px screen and it shows in the audi
   const card = page.locator(`[data-proposal="${proposal.id}"]`);
   await expect(card).toBeVisible();
   await expect(card.getByTestId('cost-impact')).toBeVisible();
+  // The designer is outside the manager's part of the directory; the queue still names them.
+  await expect(card).toContainText(`Proposed by ${designer.name}`);
   // Nothing sticks out sideways on a phone.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);

@@ -20,11 +20,7 @@ pub fn ApprovalsPage() -> impl IntoView {
             let token = session.token.clone();
             let list = load(move || {
                 let token = token.clone();
-                async move {
-                    let list = api::approvals(&token, false).await?;
-                    let names = api::names(&token).await?;
-                    Ok::<_, api::Error>((list, names))
-                }
+                async move { api::approvals(&token, false).await }
             });
             let session = StoredValue::new(session);
             view! {

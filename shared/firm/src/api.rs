@@ -7,6 +7,7 @@ use plumbline_engine::plan::PlanProblem;
 use plumbline_engine::{Credit, Currency, Transaction};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A person one can sign in as in local demo mode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +90,17 @@ pub struct Page<T> {
     /// Opaque cursor of the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+    /// Names of the people the items mention, by id, for lists whose readers may not see those
+    /// people in the directory (a designer who proposed a change, to the manager deciding it).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
+}
+
+impl<T> Page<T> {
+    /// A page that names nobody.
+    pub fn new(items: Vec<T>, next: Option<String>) -> Self {
+        Page { items, next, names: BTreeMap::new() }
+    }
 }
 
 /// A person as the caller may see them: pay figures only where the caller may read pay.

@@ -285,6 +285,14 @@ impl Proposal {
     pub fn current_step(&self) -> Option<&ApprovalStep> {
         if self.status == ProposalStatus::Pending { self.steps.get(self.decisions.len()) } else { None }
     }
+
+    /// The people the proposal mentions by id: its proposer, its deciders and the person the
+    /// change is for.
+    pub fn mentions(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.proposed_by.as_str())
+            .chain(self.decisions.iter().map(|d| d.by.as_str()))
+            .chain(self.change.subject())
+    }
 }
 
 /// Where a dispute stands.

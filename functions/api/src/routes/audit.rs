@@ -44,7 +44,7 @@ pub(super) async fn list(
             let after = cursor.or(q.after).unwrap_or(0);
             let (items, more) = audit::page(store, after, limit).await?;
             let next = if more { items.last().map(|r| r.seq.to_string()) } else { None };
-            Ok(Json(Page { items, next }))
+            Ok(Json(Page::new(items, next)))
         }
         Some("newest") => {
             let below = match cursor.or(q.before) {
@@ -62,7 +62,7 @@ pub(super) async fn list(
                 if count == 0 { (Vec::new(), false) } else { audit::page(store, after, count).await? };
             items.reverse();
             let next = (after > 0).then(|| (after + 1).to_string());
-            Ok(Json(Page { items, next }))
+            Ok(Json(Page::new(items, next)))
         }
         Some(other) => Err(ApiFailure::bad("order", format!("order is `chain` or `newest`, got `{other}`"))),
     }

@@ -115,7 +115,7 @@ pub(super) async fn list_people(
         .filter(|p| authz::may_see_person(&who, p, &people));
     let items: Vec<PersonView> = matching.by_ref().take(limit).map(|p| view(&who, p, &people)).collect();
     let next = if matching.next().is_some() { items.last().map(|p| cursor_out(&p.id)) } else { None };
-    Ok(Json(Page { items, next }))
+    Ok(Json(Page::new(items, next)))
 }
 
 pub(super) async fn get_person(

@@ -121,7 +121,7 @@ pub(super) async fn list(
         };
         items.push(ConductEventView { person_name: person.name.clone(), event, pay_effect, no_effect });
     }
-    Ok(Json(Page { items, next }))
+    Ok(Json(Page::new(items, next)))
 }
 
 /// The conduct lines the event puts on the person's regulated statements as the API serves

@@ -125,7 +125,7 @@ pub(super) async fn transactions(
         }
         items.push(TransactionView { transaction: t, credits });
     }
-    Ok(Json(Page { items, next }))
+    Ok(Json(Page::new(items, next)))
 }
 
 pub(super) async fn conduct(
@@ -300,5 +300,5 @@ pub(super) async fn pipeline(
     let next =
         (items.len() > limit).then(|| cursor_out(&format!("{}|{}", items[limit - 1].owner_id, items[limit - 1].id)));
     items.truncate(limit);
-    Ok(Json(Page { items, next }))
+    Ok(Json(Page::new(items, next)))
 }

@@ -446,7 +446,13 @@ pub(super) async fn list_proposals(
     });
     let items: Vec<Proposal> = matching.by_ref().take(limit).collect();
     let next = matching.next().and(items.last().map(|p| cursor_out(&p.id)));
-    Ok(Json(Page { items, next }))
+    // Named here because a reader may decide a proposal by someone outside their directory view.
+    let names = items
+        .iter()
+        .flat_map(Proposal::mentions)
+        .filter_map(|id| people.iter().find(|p| p.id == id).map(|p| (p.id.clone(), p.name.clone())))
+        .collect();
+    Ok(Json(Page { items, next, names }))
 }
 
 /// The write that sets a person's quota for a plan year (in the currency of the quota it
@@ -680,7 +686,7 @@ pub(super) async fn list_disputes(
     });
     let items: Vec<Dispute> = matching.by_ref().take(limit).collect();
     let next = matching.next().and(items.last().map(|d| cursor_out(&d.id)));
-    Ok(Json(Page { items, next }))
+    Ok(Json(Page::new(items, next)))
 }
 
 pub(super) async fn get_dispute(

@@ -269,6 +269,17 @@ async fn a_plan_version_is_validated_simulated_and_approved_by_manager_then_comp
     assert_eq!(early.status, StatusCode::FORBIDDEN, "compliance waits for the manager step");
     let step = h.post(&format!("/api/approvals/{id}/decision"), &manager, json!({ "approve": true })).await;
     assert_eq!(step.json["status"], json!("pending"));
+    // The compliance officer deciding next sees the proposer and the manager by name, though the
+    // manager sees the designer, who is outside their part of the directory, only here.
+    let (designer, manager_person) = (h.first(Role::Designer), h.first(Role::Manager));
+    let directory = h.get("/api/people?limit=500", &manager).await.json;
+    assert!(!directory["items"].as_array().unwrap().iter().any(|p| p["id"] == json!(designer.id)));
+    for (reader, what) in [(&manager, "the manager"), (&compliance, "compliance")] {
+        let listed = h.get("/api/approvals", reader).await.json;
+        assert!(listed["items"].as_array().unwrap().iter().any(|p| p["id"] == json!(id)), "{what}: {listed}");
+        assert_eq!(listed["names"][&designer.id], json!(designer.name), "{what} sees the proposer's name");
+        assert_eq!(listed["names"][&manager_person.id], json!(manager_person.name), "{what} sees the decider's name");
+    }
     assert_eq!(h.get("/api/plans/wm-adviser/versions", &designer_t).await.json.as_array().unwrap().len(), 1);
     let last = h.post(&format!("/api/approvals/{id}/decision"), &compliance, json!({ "approve": true })).await;
     assert_eq!(last.json["status"], json!("approved"), "{}", last.json);
